@@ -1,0 +1,188 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { compareFindings, type Finding } from '../core/finding.js';
+import type { Limits } from '../core/limits.js';
+import { findingOf } from '../core/rule.js';
+import type { ScanReport, TargetResult } from '../core/target.js';
+import { ENGINE_RULES } from '../scan/engine-rules.js';
+import { type FileScan, scanFile } from './scan-file.js';
+import type { WorkerRequest } from './scan-worker.js';
+import { type WalkEntry, walk } from './walk.js';
+
+export interface ScanProgress {
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly current?: string;
+}
+
+export interface ScanFilesOptions {
+  readonly cwd: string;
+  readonly exclude: readonly string[];
+  readonly limits: Limits;
+  /** Worker threads; 1 scans in-process. Defaults to the number of cores. */
+  readonly concurrency?: number;
+  readonly followSymlinks?: boolean;
+  readonly onProgress?: (p: ScanProgress) => void;
+}
+
+export interface FilesReport extends ScanReport {
+  readonly metadata: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
+/** Walks the paths and scans every file, on worker threads when there is more than one. */
+export async function scanFiles(paths: readonly string[], opts: ScanFilesOptions): Promise<FilesReport> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { files, problems } = await walk(paths, {
+    cwd: opts.cwd,
+    exclude: opts.exclude,
+    ...(opts.followSymlinks === undefined ? {} : { followSymlinks: opts.followSymlinks }),
+  });
+  const results: (FileScan | undefined)[] = new Array(files.length);
+  const bytesTotal = files.reduce((n, f) => n + f.size, 0);
+  let filesDone = 0;
+  let bytesDone = 0;
+  const done = (i: number, r: FileScan) => {
+    results[i] = r;
+    filesDone++;
+    bytesDone += files[i]?.size ?? 0;
+    opts.onProgress?.({ filesDone, filesTotal: files.length, bytesDone, bytesTotal });
+  };
+  opts.onProgress?.({ filesDone: 0, filesTotal: files.length, bytesDone: 0, bytesTotal });
+
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), files.length));
+  if (concurrency <= 1) {
+    for (const [i, f] of files.entries()) done(i, await scanInProcess(f, opts.limits));
+  } else {
+    await runPool(files, opts.limits, concurrency, done);
+  }
+
+  const targets: TargetResult[] = problems.map((p) => ({
+    path: p.displayPath,
+    format: 'unknown',
+    status: 'error',
+    error: { code: p.code, message: p.message },
+    sizeBytes: 0,
+    bytesRead: 0,
+  }));
+  const findings: Finding[] = [];
+  const metadata = new Map<string, Readonly<Record<string, unknown>>>();
+  for (const r of results) {
+    if (!r) continue;
+    targets.push(...r.targets);
+    findings.push(...r.findings);
+    for (const [k, v] of r.metadata) metadata.set(k, v);
+  }
+  findings.sort(compareFindings);
+  return {
+    targets,
+    findings,
+    metadata,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+  };
+}
+
+async function scanInProcess(entry: WalkEntry, limits: Limits): Promise<FileScan> {
+  try {
+    return await scanFile(entry, limits);
+  } catch (e) {
+    return failed(entry, 'internal', e instanceof Error ? e.message : String(e));
+  }
+}
+
+function failed(entry: WalkEntry, code: 'internal' | 'timeout', message: string): FileScan {
+  const path = entry.displayPath;
+  const rule = code === 'timeout' ? ENGINE_RULES['scan/limit-exceeded'] : ENGINE_RULES['scan/internal-error'];
+  return {
+    targets: [
+      { path, format: 'unknown', status: 'error', error: { code, message }, sizeBytes: entry.size, bytesRead: 0 },
+    ],
+    findings: [findingOf(rule, { path, message, scanner: 'engine' })],
+    metadata: [],
+  };
+}
+
+/** Headroom past the per-file time budget before a stuck worker is killed. */
+const HARD_DEADLINE_GRACE_MS = 10_000;
+/** A worker that needs more heap than this dies and its file is reported, not the whole scan. */
+const WORKER_HEAP_MB = 512;
+
+function workerUrl(): { url: URL; execArgv: string[] } {
+  // Under tsx/vitest this module is TypeScript; the worker then needs the same loader.
+  const ts = import.meta.url.endsWith('.ts');
+  return {
+    url: new URL(`./scan-worker.${ts ? 'ts' : 'js'}`, import.meta.url),
+    execArgv: ts ? ['--import', 'tsx'] : [],
+  };
+}
+
+async function runPool(
+  files: readonly WalkEntry[],
+  limits: Limits,
+  concurrency: number,
+  done: (i: number, r: FileScan) => void,
+): Promise<void> {
+  const { url, execArgv } = workerUrl();
+  let next = 0;
+  let seq = 0;
+
+  const lane = async (): Promise<void> => {
+    let worker: Worker | undefined;
+    const spawn = () =>
+      new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false });
+    try {
+      while (next < files.length) {
+        const i = next++;
+        const entry = files[i]!;
+        worker ??= spawn();
+        const w = worker;
+        const id = ++seq;
+        const outcome = await new Promise<{ result?: FileScan; failure?: string; dead?: boolean; timeout?: boolean }>(
+          (resolve) => {
+            const timer = setTimeout(
+              () => resolve({ timeout: true, dead: true }),
+              limits.timeBudgetMs + HARD_DEADLINE_GRACE_MS,
+            );
+            const cleanup = () => {
+              clearTimeout(timer);
+              w.off('message', onMessage);
+              w.off('error', onError);
+              w.off('exit', onExit);
+            };
+            const onMessage = (m: { id: number; result?: FileScan; failure?: string }) => {
+              if (m.id !== id) return;
+              cleanup();
+              resolve(m);
+            };
+            const onError = (e: Error) => {
+              cleanup();
+              resolve({ failure: `worker crashed: ${e.message}`, dead: true });
+            };
+            const onExit = (code: number) => {
+              cleanup();
+              resolve({ failure: `worker exited with code ${code}`, dead: true });
+            };
+            w.on('message', onMessage);
+            w.on('error', onError);
+            w.on('exit', onExit);
+            w.postMessage({ id, entry, limits } satisfies WorkerRequest);
+          },
+        );
+        if (outcome.dead) {
+          await w.terminate();
+          worker = undefined;
+        }
+        if (outcome.result) done(i, outcome.result);
+        else if (outcome.timeout)
+          done(i, failed(entry, 'timeout', `scan did not finish within ${limits.timeBudgetMs} ms`));
+        else done(i, failed(entry, 'internal', outcome.failure ?? 'unknown worker failure'));
+      }
+    } finally {
+      await worker?.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+}
