@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
+import { atLeast } from '../../core/severity.js';
+import { scanFiles } from '../../io/scan-files.js';
+import { REPORT_FORMATS, renderReport } from '../../report/index.js';
+import { allRules } from '../../rules/catalog.js';
+import { TOOL } from '../../version.js';
+import { oneOf, parseIntFlag, parseSeverityFlag, parseSize } from '../args.js';
+import { writeOutput } from '../output.js';
+import { progressBar } from '../progress.js';
+import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
+
+const usage = `Usage: warden scan PATH... [options]
+
+Scans model files and folders for serialization attacks and tampering, without loading or
+executing anything. Formats are recognised by their bytes, not their file names.
+
+Options:
+  -f, --format FORMAT       text (default), json, sarif or markdown
+  -o, --output FILE         write the report to FILE instead of standard output
+      --fail-on SEVERITY    exit 1 when a finding is at least this severe: critical, high (default),
+                            medium, low, info, or none
+      --max-file-size SIZE  skip files larger than SIZE (e.g. 2GB); default: no limit
+      --exclude GLOB        skip paths matching GLOB (repeatable), e.g. --exclude '**/*.csv'
+      --concurrency N       worker threads (default: number of cores; 1 scans in-process)
+      --time-budget SECS    give up on one file after SECS seconds (default 120)
+      --no-progress         never draw the progress bar
+  -h, --help                show this help
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or tool error.
+`;
+
+export const scanCommand: Command = {
+  name: 'scan',
+  summary: 'scan model files and folders for serialization attacks',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string', default: 'high' },
+        'max-file-size': { type: 'string' },
+        exclude: { type: 'string', multiple: true, default: [] },
+        concurrency: { type: 'string' },
+        'time-budget': { type: 'string' },
+        'no-progress': { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
+    const format = oneOf(values.format, REPORT_FORMATS, '--format');
+    const failOn = parseSeverityFlag(values['fail-on'], '--fail-on');
+    const limits: Limits = {
+      ...DEFAULT_LIMITS,
+      ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
+      ...(values['time-budget']
+        ? { timeBudgetMs: parseIntFlag(values['time-budget'], '--time-budget', 1, 86_400) * 1000 }
+        : {}),
+    };
+    const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
+
+    const bar = progressBar(io.stderr, io.isTTY && !values['no-progress'] && !io.env.CI);
+    const report = await scanFiles(positionals, {
+      cwd: io.cwd,
+      exclude: values.exclude,
+      limits,
+      ...(concurrency ? { concurrency } : {}),
+      onProgress: (p) => bar.update(p),
+    });
+    bar.clear();
+
+    const missing = report.targets.filter((t) => t.error?.code === 'not_found');
+    for (const t of missing) io.stderr(`warden scan: ${t.error?.message}\n`);
+
+    const text = renderReport(
+      format,
+      {
+        report,
+        tool: TOOL,
+        rules: allRules(),
+        command: `warden scan ${args.join(' ')}`,
+      },
+      { color: io.isTTY && !values.output && !io.env.NO_COLOR, baseDir: io.cwd },
+    );
+    if (values.output) await writeOutput(io.cwd, values.output, text);
+    else io.stdout(text);
+
+    if (missing.length > 0) return EXIT.error;
+    return exitFor(report.findings, failOn);
+  },
+};
+
+export function exitFor(
+  findings: readonly { severity: import('../../core/severity.js').Severity }[],
+  failOn: ReturnType<typeof parseSeverityFlag>,
+): number {
+  if (failOn === 'none') return EXIT.clean;
+  return findings.some((f) => atLeast(f.severity, failOn)) ? EXIT.findings : EXIT.clean;
+}
+
+export type { CliIO };
