@@ -1,0 +1,74 @@
+import type { Rule } from '../core/rule.js';
+import { SEVERITIES, severityRank } from '../core/severity.js';
+import { ENGINE_RULE_LIST } from '../scan/engine-rules.js';
+import { SCANNERS } from '../scan/registry.js';
+
+/** Rule ids are `<area>/<check>`, lower-case words joined by hyphens. */
+export const RULE_ID_PATTERN = /^[a-z0-9-]+\/[a-z0-9-]+$/;
+
+/** Every place rules are defined; new rule sources (supply chain, data, code) are one entry here. */
+function ruleSources(): readonly (readonly Rule[])[] {
+  return [ENGINE_RULE_LIST, ...SCANNERS.map((s) => s.rules)];
+}
+
+/**
+ * The catalogue: every rule any scanner can emit plus the engine's own, once each, sorted by id.
+ * Several scanners may share a rule object (the pickle rules serve PyTorch, NumPy and joblib).
+ */
+export function allRules(): readonly Rule[] {
+  const byId = new Map<string, Rule>();
+  for (const list of ruleSources()) for (const r of list) if (!byId.has(r.id)) byId.set(r.id, r);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function ruleById(id: string): Rule | undefined {
+  return allRules().find((r) => r.id === id);
+}
+
+/** Ids defined more than once with different content (a sign two areas picked the same name). */
+export function conflictingRuleIds(): string[] {
+  const seen = new Map<string, Rule>();
+  const conflicts = new Set<string>();
+  for (const list of ruleSources()) {
+    for (const r of list) {
+      const prev = seen.get(r.id);
+      if (prev === undefined) seen.set(r.id, r);
+      else if (prev !== r && JSON.stringify(prev) !== JSON.stringify(r)) conflicts.add(r.id);
+    }
+  }
+  return [...conflicts].sort();
+}
+
+/** The rule index page, docs/rules/README.md; a test keeps the committed page equal to this. */
+export function renderRuleIndex(rules: readonly Rule[]): string {
+  const byArea = new Map<string, Rule[]>();
+  for (const r of rules) {
+    const area = r.id.split('/')[0] ?? r.id;
+    const list = byArea.get(area);
+    if (list) list.push(r);
+    else byArea.set(area, [r]);
+  }
+  const counts = SEVERITIES.map((s) => `${rules.filter((r) => r.severity === s).length} ${s}`).join(', ');
+  const out = [
+    '# Rules',
+    '',
+    '<!-- Generated from the rule catalogue (src/rules/catalog.ts). Regenerate with:',
+    '     UPDATE_GOLDEN=1 npx vitest run src/rules/catalog.test.ts -->',
+    '',
+    `Warden has ${rules.length} rules (${counts}). Each id is \`<area>/<check>\` and stable: ` +
+      'reports, suppressions and SARIF fingerprints refer to it. `warden rules` prints the same list.',
+    '',
+  ];
+  for (const area of [...byArea.keys()].sort()) {
+    const list = (byArea.get(area) ?? []).sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.id < b.id ? -1 : 1),
+    );
+    out.push(`## ${area}`, '', '| Rule | Severity | Title | Maps to |', '| --- | --- | --- | --- |');
+    for (const r of list) {
+      const refs = r.references.map((x) => x.id).join(', ');
+      out.push(`| [\`${r.id}\`](${r.id}.md) | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} | ${refs} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,23 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { expect } from 'vitest';
+
+const GOLDEN_DIR = join(process.cwd(), 'test/golden');
+
+/**
+ * Compares `actual` with a committed golden file. A missing file fails the test: only
+ * `UPDATE_GOLDEN=1` writes golden files, so a typo in a name can never pass silently.
+ */
+export function expectGolden(name: string, actual: string): void {
+  const file = join(GOLDEN_DIR, name);
+  const update = process.env.UPDATE_GOLDEN === '1';
+  if (update) {
+    mkdirSync(dirname(file), { recursive: true });
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== actual) writeFileSync(file, actual);
+    return;
+  }
+  if (!existsSync(file)) {
+    throw new Error(`golden file ${relative(process.cwd(), file)} is missing; create it with UPDATE_GOLDEN=1`);
+  }
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
