@@ -23,15 +23,19 @@ export interface Limits {
   readonly maxHeaderBytes: number;
 }
 
+/**
+ * Defaults sized so two workers stay well under 300 MB together: the in-memory caps (one pickle
+ * stream, one decompressed member) bound what a single file can make a worker hold.
+ */
 export const DEFAULT_LIMITS: Limits = {
   maxFileSize: 0,
-  maxPickleBytes: 256 * 1024 * 1024,
+  maxPickleBytes: 64 * 1024 * 1024,
   maxOpcodes: 20_000_000,
   maxStackDepth: 1_000_000,
   maxMemo: 1_000_000,
   maxNesting: 8,
   maxMembers: 100_000,
-  maxDecompressedBytes: 512 * 1024 * 1024,
+  maxDecompressedBytes: 64 * 1024 * 1024,
   maxCompressionRatio: 200,
   timeBudgetMs: 120_000,
   maxHeaderBytes: 100 * 1024 * 1024,

@@ -1,0 +1,84 @@
+/**
+ * Throughput of `warden scan` side by side with picklescan and ModelScan on the same files, in one run.
+ *
+ *   npm run build && node --import tsx bench/scan-peers.ts [--copies 60] [--peers /work/peers]
+ *
+ * The corpus is every real model file of ../shared/corpus, copied N times into bench/.work/peers-corpus
+ * (distinct paths, so nothing is cached per path). Peers run from their public sources outside this
+ * repository (PEERS: <dir>/picklescan/src and <dir>/modelscan, with Debian's python3 and the
+ * python3-numpy python3-click python3-rich python3-tomlkit packages); they are never committed.
+ * Peak memory is GNU time's maximum resident set size.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: { copies: { type: 'string', default: '60' }, peers: { type: 'string', default: '/work/peers' } },
+});
+const root = resolve(import.meta.dirname, '..');
+const work = join(root, 'bench/.work/peers-corpus');
+const source = resolve(root, '../shared/corpus/files');
+const copies = Number(values.copies);
+
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+for (let i = 0; i < copies; i++) cpSync(source, join(work, `copy-${String(i).padStart(3, '0')}`), { recursive: true });
+let files = 0;
+let bytes = 0;
+const count = (d: string) => {
+  for (const n of readdirSync(d)) {
+    const p = join(d, n);
+    const st = statSync(p);
+    if (st.isDirectory()) count(p);
+    else {
+      files++;
+      bytes += st.size;
+    }
+  }
+};
+count(work);
+console.log(`corpus: ${files} files, ${(bytes / 1e6).toFixed(1)} MB (${copies} copies of ../shared/corpus/files)\n`);
+
+interface Run {
+  name: string;
+  seconds: number;
+  maxRssMb: number;
+  exit: number | null;
+}
+function timed(name: string, cmd: string, args: string[], env: Record<string, string> = {}): Run {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const rssKb = Number((r.stderr.trim().split('\n').pop() ?? '0').trim());
+  return { name, seconds, maxRssMb: rssKb / 1024, exit: r.status };
+}
+
+const runs: Run[] = [];
+// Warm the page cache so every tool reads from memory, not disk.
+timed('warm', 'cat', [join(work, 'copy-000/pickle/os_system_p2.pkl')]);
+spawnSync('sh', ['-c', `find ${work} -type f -exec cat {} + > /dev/null`]);
+
+runs.push(timed('warden', process.execPath, [join(root, 'bin/warden.js'), 'scan', work, '--format', 'json', '-o', '/dev/null', '--fail-on', 'none']));
+const picklescan = join(values.peers, 'picklescan/src');
+if (existsSync(picklescan)) {
+  runs.push(timed('picklescan', '/usr/bin/python3', ['-m', 'picklescan.cli', '-p', work], { PYTHONPATH: picklescan }));
+} else console.log(`(picklescan not found at ${picklescan}; skipped)`);
+const modelscan = join(values.peers, 'modelscan');
+if (existsSync(modelscan)) {
+  runs.push(timed('modelscan', '/usr/bin/python3', ['-m', 'modelscan.cli', '-p', work], { PYTHONPATH: modelscan }));
+} else console.log(`(modelscan not found at ${modelscan}; skipped)`);
+
+const warden = runs[0]!;
+console.log('tool        seconds   files/s     MB/s   peak RSS   vs warden');
+for (const r of runs) {
+  const ratio = r === warden ? '1.0×' : `${(r.seconds / warden.seconds).toFixed(1)}× slower`;
+  console.log(
+    `${r.name.padEnd(10)} ${r.seconds.toFixed(2).padStart(8)} ${(files / r.seconds).toFixed(0).padStart(9)} ${(bytes / 1e6 / r.seconds).toFixed(1).padStart(8)} ${`${r.maxRssMb.toFixed(0)} MB`.padStart(10)}   ${ratio}  (exit ${r.exit})`,
+  );
+}
