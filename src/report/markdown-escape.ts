@@ -1,8 +1,10 @@
 import { safeText } from './format.js';
 
-// Everything CommonMark/GFM gives meaning to, plus `|` for tables. Escaping ASCII punctuation
-// with a backslash is always allowed and renders as the character itself.
-const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&]/g;
+// Characters with inline meaning in CommonMark/GFM (emphasis, code, links, HTML, entities,
+// strikethrough) plus `|` for tables. Block markers (`#`, `-`, `1.`) only count at the start of a
+// line and mdText output never starts one. A backslash before ASCII punctuation renders as the
+// character itself.
+const MD_SPECIAL = /[\\`*_[\]<>|~&]/g;
 
 /**
  * Untrusted text as inert Markdown: no HTML, links, images or emphasis, and `@` followed by a

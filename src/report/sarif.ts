@@ -89,7 +89,7 @@ export function toSarif(input: ReportInput, opts: ReportOptions = {}): Json {
 function result(f: Finding, ruleIndex: number, fingerprint: string, baseDir: string | undefined): Json {
   let text = f.message;
   if (f.member !== undefined) text += ` (in archive member ${f.member})`;
-  if (f.evidence !== undefined) text += `. Evidence: ${f.evidence}`;
+  if (f.evidence !== undefined) text += `${/[.!?]$/.test(text) ? '' : '.'} Evidence: ${f.evidence}`;
   return {
     ruleId: f.ruleId,
     ruleIndex,

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { expect } from 'vitest';
 
 const GOLDEN_DIR = join(process.cwd(), 'test/golden');
@@ -9,7 +9,8 @@ const GOLDEN_DIR = join(process.cwd(), 'test/golden');
  * `UPDATE_GOLDEN=1` writes golden files, so a typo in a name can never pass silently.
  */
 export function expectGolden(name: string, actual: string): void {
-  const file = join(GOLDEN_DIR, name);
+  // `name` is relative to test/golden, or absolute for generated files kept elsewhere (docs).
+  const file = resolve(GOLDEN_DIR, name);
   const update = process.env.UPDATE_GOLDEN === '1';
   if (update) {
     mkdirSync(dirname(file), { recursive: true });
