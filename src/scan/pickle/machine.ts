@@ -1,0 +1,701 @@
+/**
+ * The symbolic pickle machine: executes every opcode of protocols 0–5 over symbolic values. It
+ * never imports or calls anything; imports and calls become events for the analyzer.
+ *
+ * Hand-written rather than built on a disassembler because the semantics that matter for
+ * security are the loader's (CPython `Modules/_pickle.c`): the stack fence at the top MARK, POP
+ * popping a MARK, STACK_GLOBAL requiring `str` operands, FRAME prefetching (see reader.ts),
+ * joblib reading array bytes between opcodes. Iterative only: nesting depth costs heap, not
+ * call stack.
+ */
+import type { Limits } from '../../core/limits.js';
+import { ATTR_GETTERS, CALL_WRAPPERS, EXTENSION_REGISTRY, IMPORTERS, TYPE_LOOKUPS } from './globals.js';
+import { OP, opName } from './opcodes.js';
+import { type FrameMode, PickleReader, VmStop } from './reader.js';
+import { attributeOf, importedModule, resolveGlobal, typeByName } from './resolve.js';
+import {
+  IDENTIFIER_PATH,
+  latin1At,
+  lineText,
+  parseFloatLine,
+  parseIntLine,
+  pyQuoted,
+  rawUnicodeEscape,
+  utf8At,
+} from './text.js';
+import {
+  asGlobal,
+  BytesRef,
+  type CallHow,
+  CallResult,
+  GlobalRef,
+  KeepBudget,
+  LongStr,
+  OPAQUE_BUFFER,
+  OPAQUE_INT,
+  Opaque,
+  PersRef,
+  preview,
+  Seq,
+  type Value,
+} from './values.js';
+
+/** What the machine reports while it runs; the analyzer turns these into findings. */
+export interface MachineSink {
+  onImport(g: GlobalRef, opcode: string): void;
+  /** STACK_GLOBAL operands that are not literal strings: the import is decided at load time. */
+  onComputedImport(module: Value, name: Value, offset: number): void;
+  onExtension(code: number, offset: number): void;
+  onCall(call: CallResult): void;
+  /** BUILD, SETITEM(S), APPEND(S), ADDITEMS onto a value: the analyzer flags writes onto globals. */
+  onWrite(target: Value, payload: Value, offset: number, opcode: string): void;
+  /** joblib inline array data skipped by the machine. */
+  onInlineArray(offset: number, length: number, objectArray: boolean): void;
+  onOpcodes(count: number): void;
+}
+
+export interface MachineOptions {
+  readonly limits: Limits;
+  readonly mode: FrameMode;
+  readonly signal?: AbortSignal | undefined;
+  /** Sniff mode: strict identifier names, no nested object-array streams. */
+  readonly strictNames?: boolean;
+  /** Cap on opcodes for this run (defaults to limits.maxOpcodes). */
+  readonly maxOpcodes?: number;
+}
+
+export interface StreamResult {
+  readonly start: number;
+  /** Offset after STOP (or where the stream broke off). */
+  readonly end: number;
+  readonly stopped: boolean;
+  readonly error?: VmStop;
+  readonly opcodes: number;
+}
+
+const JOBLIB_WRAPPERS = new Set([
+  'joblib.numpy_pickle.NumpyArrayWrapper',
+  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
+]);
+const KEEP_BUDGET = 2_000_000;
+const MAX_NESTED_ARRAY_STREAMS = 4;
+
+export class PickleMachine {
+  private stack: Value[] = [];
+  private marks: number[] = [];
+  private fence = 0;
+  private memo = new Map<number, Value>();
+  private budget = new KeepBudget(KEEP_BUDGET);
+  private opcodes = 0;
+  private readonly maxOpcodes: number;
+
+  constructor(
+    private readonly reader: PickleReader,
+    private readonly sink: MachineSink,
+    private readonly opts: MachineOptions,
+    private readonly arrayDepth = 0,
+  ) {
+    this.maxOpcodes = opts.maxOpcodes ?? opts.limits.maxOpcodes;
+  }
+
+  /** Runs one pickle (to STOP, or to the error that ends it). Never throws. */
+  runStream(): StreamResult {
+    const start = this.reader.pos;
+    this.stack = [];
+    this.marks = [];
+    this.fence = 0;
+    this.memo = new Map();
+    this.budget = new KeepBudget(KEEP_BUDGET);
+    const opcodesAtStart = this.opcodes;
+    try {
+      this.loop();
+      const n = this.opcodes - opcodesAtStart;
+      this.sink.onOpcodes(n);
+      return { start, end: this.reader.consumed, stopped: true, opcodes: n };
+    } catch (e) {
+      const n = this.opcodes - opcodesAtStart;
+      this.sink.onOpcodes(n);
+      const err =
+        e instanceof VmStop
+          ? e
+          : new VmStop('invalid_structure', `internal error: ${(e as Error).message}`, this.reader.pos);
+      return { start, end: this.reader.pos, stopped: false, error: err, opcodes: n };
+    }
+  }
+
+  private underflow(at: number): never {
+    throw new VmStop(
+      'invalid_structure',
+      this.marks.length ? 'unexpected MARK found' : 'unpickling stack underflow',
+      at,
+    );
+  }
+
+  private pop(at: number): Value {
+    if (this.stack.length <= this.fence) this.underflow(at);
+    return this.stack.pop() as Value;
+  }
+
+  private top(at: number): Value {
+    if (this.stack.length <= this.fence) this.underflow(at);
+    return this.stack[this.stack.length - 1] as Value;
+  }
+
+  /** Pops to the top MARK; returns the index of the first item above it. */
+  private popMark(at: number): number {
+    const m = this.marks.pop();
+    if (m === undefined) throw new VmStop('invalid_structure', 'could not find MARK', at);
+    this.fence = this.marks.length ? (this.marks[this.marks.length - 1] as number) : 0;
+    return m;
+  }
+
+  private seqFrom(kind: 'list' | 'tuple' | 'set' | 'frozenset', from: number): Seq {
+    const s = new Seq(kind, this.budget);
+    const st = this.stack;
+    for (let i = from; i < st.length; i++) s.push(st[i] as Value);
+    st.length = from;
+    return s;
+  }
+
+  private memoPut(idx: number, at: number): void {
+    if (idx < 0) throw new VmStop('invalid_structure', 'negative memo index', at);
+    if (this.memo.size >= this.opts.limits.maxMemo && !this.memo.has(idx))
+      throw new VmStop('limit_exceeded', `memo exceeds ${this.opts.limits.maxMemo} entries`, at);
+    this.memo.set(idx, this.top(at));
+  }
+
+  private memoGet(idx: number, at: number): void {
+    const v = this.memo.get(idx);
+    if (v === undefined) throw new VmStop('invalid_structure', `memo value not found at index ${idx}`, at);
+    this.stack.push(v);
+  }
+
+  private importGlobal(module: string, name: string, at: number, op: string): GlobalRef {
+    if (this.opts.strictNames && (!IDENTIFIER_PATH.test(module) || !IDENTIFIER_PATH.test(name)))
+      throw new VmStop('invalid_structure', 'not an identifier', at);
+    const g = resolveGlobal(module, name, at);
+    this.sink.onImport(g, op);
+    return g;
+  }
+
+  private call(callee: Value, args: Value, how: CallHow, at: number): CallResult {
+    const c = new CallResult(callee, args, how, at);
+    const g = asGlobal(callee);
+    if (g) c.resolved = knownResult(g, args, at);
+    this.sink.onCall(c);
+    return c;
+  }
+
+  private u32(p: number): number {
+    const b = this.reader.bytes;
+    return (
+      ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16)) + (b[p + 3] as number) * 0x1000000
+    );
+  }
+
+  private u64(p: number, at: number): number {
+    const hi = this.u32(p + 4);
+    if (hi >= 0x200000) throw new VmStop('limit_exceeded', 'length beyond 2^53 bytes', at);
+    return hi * 0x100000000 + this.u32(p);
+  }
+
+  private lengthOf(n: number, at: number): number {
+    if (n > this.reader.dataEnd - this.reader.pos)
+      throw new VmStop('truncated', `declared length ${n} runs past the end of the data`, at);
+    return n;
+  }
+
+  private loop(): void {
+    const r = this.reader;
+    const b = r.bytes;
+    const st = this.stack;
+    const maxStack = this.opts.limits.maxStackDepth;
+    const signal = this.opts.signal;
+    for (;;) {
+      const at = r.take(1);
+      const op = b[at] as number;
+      if (++this.opcodes > this.maxOpcodes)
+        throw new VmStop('limit_exceeded', `more than ${this.maxOpcodes} opcodes`, at);
+      if ((this.opcodes & 0xffff) === 0 && signal?.aborted) throw new VmStop('timeout', 'time budget exhausted', at);
+      if (st.length > maxStack || this.marks.length > maxStack)
+        throw new VmStop('limit_exceeded', `stack deeper than ${maxStack}`, at);
+      switch (op) {
+        case OP.MARK:
+          this.marks.push(st.length);
+          this.fence = st.length;
+          break;
+        case OP.STOP:
+          this.pop(at);
+          return;
+        case OP.POP:
+          if (this.marks.length && this.marks[this.marks.length - 1] === st.length) this.popMark(at);
+          else this.pop(at);
+          break;
+        case OP.POP_MARK:
+          st.length = this.popMark(at);
+          break;
+        case OP.DUP:
+          st.push(this.top(at));
+          break;
+        case OP.FLOAT: {
+          const s = r.line();
+          const v = parseFloatLine(lineText(b, s, r.lineEnd));
+          if (v === undefined) throw new VmStop('invalid_structure', 'could not convert string to float', at);
+          st.push(v);
+          break;
+        }
+        case OP.INT: {
+          const s = r.line();
+          const t = lineText(b, s, r.lineEnd);
+          if (t === '01' || t === '00') st.push(t === '01');
+          else {
+            const v = parseIntLine(t);
+            if (v === undefined) throw new VmStop('invalid_structure', 'invalid literal for int()', at);
+            st.push(v);
+          }
+          break;
+        }
+        case OP.LONG: {
+          const s = r.line();
+          const v = parseIntLine(lineText(b, s, r.lineEnd));
+          if (v === undefined) throw new VmStop('invalid_structure', 'invalid literal for long()', at);
+          st.push(Number.isSafeInteger(v) ? v : OPAQUE_INT);
+          break;
+        }
+        case OP.BININT: {
+          const p = r.take(4);
+          st.push(this.u32(p) | 0);
+          break;
+        }
+        case OP.BININT1:
+          st.push(b[r.take(1)] as number);
+          break;
+        case OP.BININT2: {
+          const p = r.take(2);
+          st.push((b[p] as number) | ((b[p + 1] as number) << 8));
+          break;
+        }
+        case OP.LONG1:
+        case OP.LONG4: {
+          let n: number;
+          if (op === OP.LONG1) n = b[r.take(1)] as number;
+          else {
+            n = this.u32(r.take(4)) | 0;
+            if (n < 0) throw new VmStop('invalid_structure', 'LONG pickle has negative byte count', at);
+          }
+          const p = r.take(this.lengthOf(n, at));
+          st.push(smallLong(b, p, n));
+          break;
+        }
+        case OP.NONE:
+          st.push(null);
+          break;
+        case OP.NEWTRUE:
+          st.push(true);
+          break;
+        case OP.NEWFALSE:
+          st.push(false);
+          break;
+        case OP.PERSID: {
+          const s = r.line();
+          st.push(new PersRef(lineText(b, s, r.lineEnd)));
+          break;
+        }
+        case OP.BINPERSID:
+          st.push(new PersRef(this.pop(at)));
+          break;
+        case OP.REDUCE: {
+          const args = this.pop(at);
+          const fn = this.pop(at);
+          st.push(this.call(fn, args, 'reduce', at));
+          break;
+        }
+        case OP.STRING: {
+          const s = r.line();
+          const v = pyQuoted(lineText(b, s, r.lineEnd));
+          if (v === undefined) throw new VmStop('invalid_structure', 'the STRING opcode argument must be quoted', at);
+          st.push(v);
+          break;
+        }
+        case OP.BINSTRING:
+        case OP.SHORT_BINSTRING: {
+          let n: number;
+          if (op === OP.SHORT_BINSTRING) n = b[r.take(1)] as number;
+          else {
+            n = this.u32(r.take(4)) | 0;
+            if (n < 0) throw new VmStop('invalid_structure', 'BINSTRING pickle has negative byte count', at);
+          }
+          const p = r.take(this.lengthOf(n, at));
+          st.push(latin1At(b, p, n));
+          break;
+        }
+        case OP.UNICODE: {
+          const s = r.line();
+          st.push(rawUnicodeEscape(lineText(b, s, r.lineEnd)));
+          break;
+        }
+        case OP.SHORT_BINUNICODE: {
+          const n = b[r.take(1)] as number;
+          const p = r.take(n);
+          st.push(utf8At(b, p, n));
+          break;
+        }
+        case OP.BINUNICODE:
+        case OP.BINUNICODE8: {
+          const n = op === OP.BINUNICODE ? this.u32(r.take(4)) : this.u64(r.take(8), at);
+          const p = r.take(this.lengthOf(n, at));
+          st.push(utf8At(b, p, n));
+          break;
+        }
+        case OP.SHORT_BINBYTES: {
+          const n = b[r.take(1)] as number;
+          st.push(new BytesRef(b, r.take(n), n, 'bytes'));
+          break;
+        }
+        case OP.BINBYTES:
+        case OP.BINBYTES8:
+        case OP.BYTEARRAY8: {
+          const n = op === OP.BINBYTES ? this.u32(r.take(4)) : this.u64(r.take(8), at);
+          const p = r.take(this.lengthOf(n, at));
+          st.push(new BytesRef(b, p, n, op === OP.BYTEARRAY8 ? 'bytearray' : 'bytes'));
+          break;
+        }
+        case OP.NEXT_BUFFER:
+          st.push(OPAQUE_BUFFER);
+          break;
+        case OP.READONLY_BUFFER:
+          this.top(at);
+          break;
+        case OP.APPEND: {
+          const v = this.pop(at);
+          const target = this.top(at);
+          if (target instanceof Seq) target.push(v);
+          else this.sink.onWrite(target, v, at, 'APPEND');
+          break;
+        }
+        case OP.APPENDS: {
+          const m = this.popMark(at);
+          if (m < 1 || m - 1 < this.fence) this.underflow(at);
+          const target = st[m - 1] as Value;
+          if (target instanceof Seq) for (let i = m; i < st.length; i++) target.push(st[i] as Value);
+          else this.sink.onWrite(target, this.seqFrom('list', m), at, 'APPENDS');
+          st.length = m;
+          break;
+        }
+        case OP.ADDITEMS: {
+          const m = this.popMark(at);
+          if (m < 1 || m - 1 < this.fence) this.underflow(at);
+          const target = st[m - 1] as Value;
+          if (target instanceof Seq) for (let i = m; i < st.length; i++) target.push(st[i] as Value);
+          else this.sink.onWrite(target, this.seqFrom('set', m), at, 'ADDITEMS');
+          st.length = m;
+          break;
+        }
+        case OP.BUILD: {
+          const state = this.pop(at);
+          const inst = this.top(at);
+          if (inst instanceof CallResult && inst.state === undefined) inst.state = state;
+          this.sink.onWrite(inst, state, at, 'BUILD');
+          if (inst instanceof CallResult && inst.callee instanceof GlobalRef && JOBLIB_WRAPPERS.has(inst.callee.path)) {
+            st[st.length - 1] = this.joblibArray(state, at);
+          }
+          break;
+        }
+        case OP.GLOBAL:
+        case OP.INST: {
+          const ms = r.line();
+          const module = lineText(b, ms, r.lineEnd);
+          const ns = r.line();
+          const name = lineText(b, ns, r.lineEnd);
+          const g = this.importGlobal(module, name, at, op === OP.GLOBAL ? 'GLOBAL' : 'INST');
+          if (op === OP.GLOBAL) st.push(g);
+          else {
+            const m = this.popMark(at);
+            st.push(this.call(g, this.seqFrom('tuple', m), 'inst', at));
+          }
+          break;
+        }
+        case OP.STACK_GLOBAL: {
+          const name = this.pop(at);
+          const module = this.pop(at);
+          const lit = (v: Value) => typeof v === 'string' || v instanceof LongStr;
+          if (lit(module) && lit(name)) {
+            const ms = typeof module === 'string' ? module : (module as LongStr).head;
+            const ns = typeof name === 'string' ? name : (name as LongStr).head;
+            st.push(this.importGlobal(ms, ns, at, 'STACK_GLOBAL'));
+          } else if (isComputed(module) || isComputed(name)) {
+            this.sink.onComputedImport(module, name, at);
+            st.push(new Opaque('computed global'));
+          } else {
+            throw new VmStop('invalid_structure', 'STACK_GLOBAL requires str', at);
+          }
+          break;
+        }
+        case OP.EXT1:
+        case OP.EXT2:
+        case OP.EXT4: {
+          const code =
+            op === OP.EXT1
+              ? (b[r.take(1)] as number)
+              : op === OP.EXT2
+                ? (() => {
+                    const p = r.take(2);
+                    return (b[p] as number) | ((b[p + 1] as number) << 8);
+                  })()
+                : this.u32(r.take(4)) | 0;
+          if (code <= 0) throw new VmStop('invalid_structure', 'EXT specifies code <= 0', at);
+          this.sink.onExtension(code, at);
+          const known = EXTENSION_REGISTRY[code];
+          if (known) {
+            const dot = known.lastIndexOf('.');
+            st.push(this.importGlobal(known.slice(0, dot), known.slice(dot + 1), at, opName(op)));
+          } else
+            st.push(new GlobalRef(`ext:${code}`, `copyreg.extension[${code}]`, 'copyreg', '', false, false, at, false));
+          break;
+        }
+        case OP.DICT: {
+          const m = this.popMark(at);
+          if ((st.length - m) % 2 !== 0) throw new VmStop('invalid_structure', 'odd number of items for DICT', at);
+          const d = new Seq('dict', this.budget);
+          for (let i = m; i < st.length; i += 2) d.pushPair(st[i] as Value, st[i + 1] as Value);
+          st.length = m;
+          st.push(d);
+          break;
+        }
+        case OP.EMPTY_DICT:
+          st.push(new Seq('dict', this.budget));
+          break;
+        case OP.SETITEM: {
+          const v = this.pop(at);
+          const k = this.pop(at);
+          const target = this.top(at);
+          if (target instanceof Seq) target.pushPair(k, v);
+          else {
+            const pair = new Seq('tuple', this.budget);
+            pair.push(k);
+            pair.push(v);
+            this.sink.onWrite(target, pair, at, 'SETITEM');
+          }
+          break;
+        }
+        case OP.SETITEMS: {
+          const m = this.popMark(at);
+          if (m < 1 || m - 1 < this.fence) this.underflow(at);
+          if ((st.length - m) % 2 !== 0) throw new VmStop('invalid_structure', 'odd number of items for SETITEMS', at);
+          const target = st[m - 1] as Value;
+          const d = target instanceof Seq ? target : new Seq('dict', this.budget);
+          for (let i = m; i < st.length; i += 2) d.pushPair(st[i] as Value, st[i + 1] as Value);
+          if (!(target instanceof Seq)) this.sink.onWrite(target, d, at, 'SETITEMS');
+          st.length = m;
+          break;
+        }
+        case OP.GET: {
+          const s = r.line();
+          const idx = parseIntLine(lineText(b, s, r.lineEnd));
+          if (idx === undefined) throw new VmStop('invalid_structure', 'invalid GET index', at);
+          this.memoGet(idx, at);
+          break;
+        }
+        case OP.BINGET:
+          this.memoGet(b[r.take(1)] as number, at);
+          break;
+        case OP.LONG_BINGET:
+          this.memoGet(this.u32(r.take(4)), at);
+          break;
+        case OP.PUT: {
+          const s = r.line();
+          const idx = parseIntLine(lineText(b, s, r.lineEnd));
+          if (idx === undefined) throw new VmStop('invalid_structure', 'invalid PUT index', at);
+          this.memoPut(idx, at);
+          break;
+        }
+        case OP.BINPUT:
+          this.memoPut(b[r.take(1)] as number, at);
+          break;
+        case OP.LONG_BINPUT:
+          this.memoPut(this.u32(r.take(4)) | 0, at);
+          break;
+        case OP.MEMOIZE:
+          this.memoPut(this.memo.size, at);
+          break;
+        case OP.LIST:
+          st.push(this.seqFrom('list', this.popMark(at)));
+          break;
+        case OP.EMPTY_LIST:
+          st.push(new Seq('list', this.budget));
+          break;
+        case OP.TUPLE:
+          st.push(this.seqFrom('tuple', this.popMark(at)));
+          break;
+        case OP.EMPTY_TUPLE:
+          st.push(new Seq('tuple', this.budget));
+          break;
+        case OP.TUPLE1:
+        case OP.TUPLE2:
+        case OP.TUPLE3: {
+          const n = op - OP.TUPLE1 + 1;
+          if (st.length - n < this.fence) this.underflow(at);
+          st.push(this.seqFrom('tuple', st.length - n));
+          break;
+        }
+        case OP.EMPTY_SET:
+          st.push(new Seq('set', this.budget));
+          break;
+        case OP.FROZENSET:
+          st.push(this.seqFrom('frozenset', this.popMark(at)));
+          break;
+        case OP.OBJ: {
+          const m = this.popMark(at);
+          if (st.length <= m) throw new VmStop('invalid_structure', 'OBJ without a class', at);
+          const cls = st[m] as Value;
+          const args = this.seqFrom('tuple', m + 1);
+          st.length = m;
+          st.push(this.call(cls, args, 'obj', at));
+          break;
+        }
+        case OP.NEWOBJ: {
+          const args = this.pop(at);
+          const cls = this.pop(at);
+          st.push(this.call(cls, args, 'newobj', at));
+          break;
+        }
+        case OP.NEWOBJ_EX: {
+          const kwargs = this.pop(at);
+          const args = this.pop(at);
+          const cls = this.pop(at);
+          const c = this.call(cls, args, 'newobj_ex', at);
+          if (kwargs instanceof Seq && kwargs.count > 0) c.state = kwargs;
+          st.push(c);
+          break;
+        }
+        case OP.PROTO: {
+          const v = b[r.take(1)] as number;
+          if (v > 5) throw new VmStop('unsupported_version', `unsupported pickle protocol: ${v}`, at);
+          break;
+        }
+        case OP.FRAME: {
+          const n = this.u64(r.take(8), at);
+          r.frame(n, at);
+          break;
+        }
+        case OP.BINFLOAT: {
+          const p = r.take(8);
+          st.push(f64be(b, p));
+          break;
+        }
+        default:
+          throw new VmStop('invalid_structure', `invalid load key, '${opName(op)}'`, at);
+      }
+    }
+  }
+
+  /**
+   * joblib's NumpyArrayWrapper: after BUILD the loader reads the array straight from the file
+   * (joblib/numpy_pickle.py `read_array`): an optional padding-length byte and padding, then
+   * prod(shape)·itemsize raw bytes — or, for object arrays, a whole nested pickle.
+   */
+  private joblibArray(state: Value, at: number): Value {
+    if (!(state instanceof Seq) || state.kind !== 'dict')
+      throw new VmStop('invalid_structure', 'joblib array wrapper without a state dict', at);
+    const shape = state.get('shape');
+    const dims = shape instanceof Seq ? shape.items : [];
+    let count = 1;
+    for (const d of dims) {
+      if (typeof d !== 'number' || d < 0) throw new VmStop('invalid_structure', 'joblib array with a bad shape', at);
+      count *= d;
+    }
+    if (shape instanceof Seq && dims.length !== shape.count)
+      throw new VmStop('invalid_structure', 'joblib array with too many dimensions', at);
+    const dtype = dtypeInfo(state.get('dtype'));
+    if (!dtype) throw new VmStop('invalid_structure', 'joblib array with an unknown dtype', at);
+    const r = this.reader;
+    if (dtype.object) {
+      if (this.arrayDepth >= MAX_NESTED_ARRAY_STREAMS || this.opts.strictNames)
+        throw new VmStop('limit_exceeded', 'nested joblib object arrays too deep', at);
+      const startPos = r.inFrame && r.mode === 'file' ? r.filePos : r.pos;
+      const inner = new PickleReader(r.bytes, startPos, r.dataEnd, r.mode);
+      const sub = new PickleMachine(inner, this.sink, this.opts, this.arrayDepth + 1);
+      const res = sub.runStream();
+      if (res.error) throw res.error;
+      this.sink.onInlineArray(startPos, res.end - startPos, true);
+      r.fileRead(res.end - startPos);
+      return new Opaque('ndarray[object]');
+    }
+    const align = state.get('numpy_array_alignment_bytes');
+    let padStart = -1;
+    if (align !== undefined && align !== null) {
+      padStart = r.fileRead(1);
+      const pad = r.bytes[padStart] as number;
+      if (pad) r.fileRead(pad);
+    }
+    const n = count * dtype.itemsize;
+    if (!Number.isSafeInteger(n) || n > r.dataEnd)
+      throw new VmStop('truncated', 'joblib array larger than the file', at);
+    const p = r.fileRead(n);
+    this.sink.onInlineArray(padStart >= 0 ? padStart : p, p + n - (padStart >= 0 ? padStart : p), false);
+    return new Opaque('ndarray');
+  }
+}
+
+function isComputed(v: Value): boolean {
+  return v instanceof CallResult || v instanceof Opaque || v instanceof PersRef || v instanceof GlobalRef;
+}
+
+function f64be(b: Uint8Array, p: number): number {
+  return new DataView(b.buffer, b.byteOffset + p, 8).getFloat64(0, false);
+}
+
+/** LONG1/LONG4 payload: little-endian two's complement; only small values are kept exactly. */
+function smallLong(b: Uint8Array, p: number, n: number): number | Opaque {
+  if (n === 0) return 0;
+  if (n > 6) return OPAQUE_INT;
+  let v = 0;
+  for (let i = n - 1; i >= 0; i--) v = v * 256 + (b[p + i] as number);
+  if ((b[p + n - 1] as number) & 0x80) v -= 2 ** (8 * n);
+  return v;
+}
+
+/** What a call evaluates to when the model knows: imports, getattr, type lookups, wrappers. */
+function knownResult(g: GlobalRef, args: Value, at: number): GlobalRef | undefined {
+  const a = args instanceof Seq ? args.items : [];
+  const first = a[0];
+  if (IMPORTERS.has(g.path) && typeof first === 'string')
+    return importedModule(first, at, g.path === 'builtins.__import__');
+  if (ATTR_GETTERS.has(g.path)) {
+    const base = asGlobal(first);
+    const name = a[1];
+    if (base && typeof name === 'string') return attributeOf(base, name, at);
+  }
+  if (TYPE_LOOKUPS.has(g.path) && typeof first === 'string') return typeByName(first, at);
+  if (g.path === 'operator.attrgetter' || g.path === 'operator.methodcaller') return undefined;
+  if (CALL_WRAPPERS.has(g.path)) return undefined;
+  return undefined;
+}
+
+interface DtypeInfo {
+  itemsize: number;
+  object: boolean;
+}
+
+const KIND_SIZES: Readonly<Record<string, number>> = { b: 1, '?': 1 };
+
+/** The itemsize of a `numpy.dtype(...)` call value, from its BUILD state or its type string. */
+export function dtypeInfo(v: Value | undefined): DtypeInfo | undefined {
+  if (!(v instanceof CallResult)) return undefined;
+  const args = v.args instanceof Seq ? v.args.items : [];
+  const spec = args[0];
+  if (typeof spec !== 'string') return undefined;
+  const m = /^[<>|=]?([a-zA-Z?])(\d*)/.exec(spec);
+  if (!m) return undefined;
+  const kind = m[1] as string;
+  if (kind === 'O') return { itemsize: 8, object: true };
+  const st = v.state instanceof Seq ? v.state.items : [];
+  const elsize = st[5];
+  if (typeof elsize === 'number' && elsize > 0) {
+    const fields = st[4];
+    return { itemsize: elsize, object: fields instanceof Seq && preview(fields).includes("'O") };
+  }
+  const digits = m[2] ? Number(m[2]) : (KIND_SIZES[kind] ?? 0);
+  if (!digits) return undefined;
+  return { itemsize: kind === 'U' ? digits * 4 : digits, object: false };
+}
