@@ -17,7 +17,7 @@ function many(n: number): ReportInput {
 
 describe('Markdown reporter', () => {
   it('matches the golden file', () => {
-    expectGolden('report/summary.md', renderMarkdown(SAMPLE_INPUT));
+    expectGolden('report/summary.md.golden', renderMarkdown(SAMPLE_INPUT));
   });
 
   it('says there are no findings when there are none, without empty sections', () => {

@@ -63,12 +63,22 @@ export function renderRuleIndex(rules: readonly Rule[]): string {
     const list = (byArea.get(area) ?? []).sort(
       (a, b) => severityRank(b.severity) - severityRank(a.severity) || (a.id < b.id ? -1 : 1),
     );
-    out.push(`## ${area}`, '', '| Rule | Severity | Title | Maps to |', '| --- | --- | --- | --- |');
-    for (const r of list) {
-      const refs = r.references.map((x) => x.id).join(', ');
-      out.push(`| [\`${r.id}\`](${r.id}.md) | ${r.severity} | ${r.title.replace(/\|/g, '\\|')} | ${refs} |`);
-    }
-    out.push('');
+    const rows = list.map((r) => [
+      `[\`${r.id}\`](${r.id}.md)`,
+      r.severity,
+      r.title.replace(/\|/g, '\\|'),
+      r.references.map((x) => x.id).join(', '),
+    ]);
+    out.push(`## ${area}`, '', ...alignedTable(['Rule', 'Severity', 'Title', 'Maps to'], rows), '');
   }
   return out.join('\n');
+}
+
+/** A Markdown table padded the way Biome formats it, so `biome check` leaves the generated page alone. */
+function alignedTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const width = (text: string) => [...text].length;
+  const widths = header.map((h, i) => Math.max(3, width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    `| ${widths.map((w, i) => (cells[i] ?? '') + ' '.repeat(w - width(cells[i] ?? ''))).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

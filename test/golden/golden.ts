@@ -5,6 +5,8 @@ import { expect } from 'vitest';
 const GOLDEN_DIR = join(process.cwd(), 'test/golden');
 
 /**
+ * Golden Markdown is stored as `*.md.golden`: Biome formats `.md` files and would re-pad the tables.
+ *
  * Compares `actual` with a committed golden file. A missing file fails the test: only
  * `UPDATE_GOLDEN=1` writes golden files, so a typo in a name can never pass silently.
  */
