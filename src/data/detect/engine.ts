@@ -1,0 +1,162 @@
+import { NUMERIC_CANDIDATE } from './pii-numeric.js';
+import type { DetectionKind, Detector } from './types.js';
+
+/** A candidate after validator and context scoring, before the threshold. */
+export interface Candidate {
+  readonly detector: Detector;
+  readonly start: number;
+  readonly end: number;
+  readonly score: number;
+}
+
+/** A detector set compiled once: every anchor in one alternation, mapped back to detectors. */
+export interface CompiledSet {
+  readonly detectors: readonly Detector[];
+  readonly anchorRe: RegExp | undefined;
+  /** anchor → [detector index, offset of that detector's anchor inside this one] pairs. */
+  readonly byAnchor: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  /** Detectors fed by the shared numeric candidate pass. */
+  readonly numeric: readonly number[];
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+export function compileSet(detectors: readonly Detector[]): CompiledSet {
+  const anchors = new Set<string>();
+  for (const d of detectors) for (const a of d.anchors) anchors.add(a);
+  const sorted = [...anchors].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const byAnchor = new Map<string, Array<readonly [number, number]>>();
+  // The alternation reports the longest anchor at a position; an anchor containing a shorter one
+  // (`sk-ant-` ⊃ `sk-`, `authToken` ⊃ `Token`) must wake the shorter one's detectors too.
+  for (const a of sorted) {
+    const list: Array<readonly [number, number]> = [];
+    detectors.forEach((d, i) => {
+      for (const b of d.anchors) {
+        for (let off = a.indexOf(b); off !== -1; off = a.indexOf(b, off + 1)) list.push([i, off]);
+      }
+    });
+    byAnchor.set(a, list);
+  }
+  const numeric: number[] = [];
+  detectors.forEach((d, i) => {
+    if (d.anchors.length === 0) numeric.push(i);
+  });
+  return {
+    detectors,
+    anchorRe: sorted.length ? new RegExp(sorted.map(escapeRe).join('|'), 'g') : undefined,
+    byAnchor,
+    numeric,
+  };
+}
+
+const CONTEXT_WINDOW = 48;
+const CONTEXT_BOOST = 0.3;
+const NEGATIVE_PENALTY = 0.35;
+
+/** Scores a raw match against words shortly before it (and any extra context, e.g. a column name). */
+export function contextScore(d: Detector, base: number, before: string): number {
+  let score = base;
+  if (d.context?.some((w) => before.includes(w))) score += CONTEXT_BOOST;
+  if (d.negativeContext?.some((w) => before.includes(w))) score -= NEGATIVE_PENALTY;
+  return Math.max(0, Math.min(1, score));
+}
+
+export interface RawScanOptions {
+  /** Lower-cased text that applies to every match (a CSV header, a JSON key). */
+  readonly extraContext?: string;
+}
+
+/**
+ * Runs a compiled set over one chunk: one anchor pass, one numeric pass, then only the detectors
+ * that have something to look at. Returns every candidate with its context-adjusted score.
+ */
+export function scanCandidates(text: string, set: CompiledSet, opts: RawScanOptions = {}): Candidate[] {
+  const n = set.detectors.length;
+  const hits: (number[] | undefined)[] = new Array(n);
+  const re = set.anchorRe;
+  if (re) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const list = set.byAnchor.get(m[0]);
+      if (!list) continue;
+      for (const [i, off] of list) {
+        let h = hits[i];
+        if (!h) {
+          h = [];
+          hits[i] = h;
+        }
+        h.push(m.index + off);
+      }
+    }
+  }
+  if (set.numeric.length > 0) {
+    const pairs: number[] = [];
+    NUMERIC_CANDIDATE.lastIndex = 0;
+    for (let m = NUMERIC_CANDIDATE.exec(text); m; m = NUMERIC_CANDIDATE.exec(text)) {
+      // Cheap pre-check: at least six digits, or an IPv4-shaped run; most numbers in data fail here.
+      const v = m[0];
+      let digits = 0;
+      for (let k = 0; k < v.length; k++) {
+        const c = v.charCodeAt(k);
+        if (c >= 48 && c <= 57) digits++;
+      }
+      if (digits >= 6 || (digits >= 4 && v.includes('.'))) pairs.push(m.index, m.index + v.length);
+    }
+    if (pairs.length > 0) for (const i of set.numeric) hits[i] = pairs;
+  }
+  const out: Candidate[] = [];
+  const extra = opts.extraContext ?? '';
+  for (let i = 0; i < n; i++) {
+    const h = hits[i];
+    if (!h) continue;
+    const d = set.detectors[i]!;
+    if (d.anchors.length > 0) h.sort((a, b) => a - b);
+    let raw: ReturnType<Detector['find']>;
+    try {
+      raw = d.find(text, h);
+    } catch {
+      // A detector bug must not lose the rest of the chunk's findings.
+      continue;
+    }
+    for (const r of raw) {
+      const before = `${extra} ${text.slice(Math.max(0, r.start - CONTEXT_WINDOW), r.start).toLowerCase()}`;
+      out.push({ detector: d, start: r.start, end: r.end, score: contextScore(d, r.score, before) });
+    }
+  }
+  return resolveOverlaps(out);
+}
+
+function tier(c: Candidate): number {
+  if (c.detector.kind === 'secret') return c.detector.id === 'generic-secret' ? 1 : 2;
+  return 0;
+}
+
+/**
+ * Where ranges overlap keep the most specific: a named secret over the generic one over PII
+ * (the `pass@host` of a connection string is not an e-mail), then the higher score.
+ */
+export function resolveOverlaps(list: Candidate[]): Candidate[] {
+  if (list.length < 2) return list;
+  list.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: Candidate[] = [];
+  for (const c of list) {
+    const last = out[out.length - 1];
+    if (last && c.start < last.end) {
+      const better = tier(c) - tier(last) || c.score - last.score || c.end - c.start - (last.end - last.start);
+      if (better > 0) out[out.length - 1] = c;
+      continue;
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+export function filterDetectors(
+  all: readonly Detector[],
+  kinds?: readonly DetectionKind[],
+  ids?: readonly string[],
+): Detector[] {
+  return all.filter((d) => (!kinds || kinds.includes(d.kind)) && (!ids || ids.includes(d.id)));
+}
