@@ -1,0 +1,182 @@
+import type { NormalizeStats } from './normalize/normalize.js';
+
+/**
+ * Feature extraction for the linear classifier: hashed word uni/bi-grams and character 3–5-grams of the
+ * normalised text (each group sublinear-tf weighted and L2-normalised), plus a few dense structural
+ * features. Hashing keeps the model a fixed size with no vocabulary to ship.
+ */
+export interface FeatureConfig {
+  /** log2 of the hashed dimension. */
+  readonly bits: number;
+  readonly charMin: number;
+  readonly charMax: number;
+}
+
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { bits: 18, charMin: 3, charMax: 5 };
+
+export const STRUCTURAL_FEATURES = [
+  'length',
+  'upper-ratio',
+  'non-ascii-ratio',
+  'punct-ratio',
+  'digit-ratio',
+  'invisible',
+  'tags',
+  'confusables',
+  'leet',
+  'spaced',
+  'quotes',
+  'second-person',
+  'code-fence',
+  'url',
+] as const;
+
+/** A sparse vector: parallel index/value arrays (indices unique). */
+export interface SparseVector {
+  readonly index: Int32Array;
+  readonly value: Float32Array;
+}
+
+const WORD_SEED = 0x811c9dc5;
+const BIGRAM_SALT = 0x9e3779b1;
+const CHAR_SEED = 0x01000193 ^ 0x5bd1e995;
+const PRIME = 0x01000193;
+
+function isWordChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x27 ||
+    (c >= 0xc0 && !(c >= 0x2000 && c <= 0x206f) && !(c >= 0x3000 && c <= 0x303f))
+  );
+}
+
+/** Reusable scratch space; one per Guard instance (not thread-shared, calls are synchronous). */
+export class FeatureExtractor {
+  readonly dim: number;
+  private readonly mask: number;
+  private readonly acc: Float32Array;
+  private readonly touched: Int32Array;
+  private nTouched = 0;
+
+  constructor(readonly config: FeatureConfig = DEFAULT_FEATURE_CONFIG) {
+    this.dim = 1 << config.bits;
+    this.mask = this.dim - 1;
+    this.acc = new Float32Array(this.dim);
+    this.touched = new Int32Array(this.dim);
+  }
+
+  private add(h: number): void {
+    const i = h & this.mask;
+    if (this.acc[i] === 0) this.touched[this.nTouched++] = i;
+    this.acc[i]! += 1;
+  }
+
+  /** Drains the accumulator into (index, sublinear-tf) pairs scaled to unit L2 norm. */
+  private drain(index: number[], value: number[]): void {
+    let norm = 0;
+    const start = index.length;
+    for (let k = 0; k < this.nTouched; k++) {
+      const i = this.touched[k]!;
+      const v = 1 + Math.log(this.acc[i]!);
+      this.acc[i] = 0;
+      index.push(i);
+      value.push(v);
+      norm += v * v;
+    }
+    this.nTouched = 0;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let k = start; k < value.length; k++) value[k]! *= inv;
+  }
+
+  /** Hashed features of `text[start, end)`. Word and char groups are normalised separately, then merged. */
+  extract(text: string, start = 0, end = text.length): SparseVector {
+    const index: number[] = [];
+    const value: number[] = [];
+    // Words and bigrams.
+    let prev = 0;
+    let havePrev = false;
+    let i = start;
+    while (i < end) {
+      while (i < end && !isWordChar(text.charCodeAt(i))) i++;
+      if (i >= end) break;
+      let h = WORD_SEED;
+      while (i < end && isWordChar(text.charCodeAt(i))) {
+        h = Math.imul(h ^ text.charCodeAt(i), PRIME);
+        i++;
+      }
+      this.add(h);
+      if (havePrev) this.add(Math.imul(prev ^ BIGRAM_SALT, PRIME) ^ h);
+      prev = h;
+      havePrev = true;
+    }
+    this.drain(index, value);
+    // Character n-grams (spaces and punctuation included: "### ", "<|im" are informative).
+    const { charMin, charMax } = this.config;
+    for (let p = start; p + charMin <= end; p++) {
+      let h = CHAR_SEED;
+      for (let k = 0; k < charMax && p + k < end; k++) {
+        h = Math.imul(h ^ text.charCodeAt(p + k), PRIME);
+        if (k + 1 >= charMin) this.add(h ^ (k * 0x27d4eb2d));
+      }
+    }
+    this.drain(index, value);
+    // Merge duplicate indices (a word hash may collide with a char hash).
+    const merged = new Map<number, number>();
+    for (let k = 0; k < index.length; k++) merged.set(index[k]!, (merged.get(index[k]!) ?? 0) + value[k]!);
+    const outIndex = new Int32Array(merged.size);
+    const outValue = new Float32Array(merged.size);
+    let k = 0;
+    for (const [ix, v] of merged) {
+      outIndex[k] = ix;
+      outValue[k] = v;
+      k++;
+    }
+    return { index: outIndex, value: outValue };
+  }
+}
+
+const SECOND_PERSON = /\b(?:you|your|yours|yourself|du|dein|deine|sie|ihr|tu|tus|vous|votre)\b/g;
+
+/** Dense structural features, computed from the original and the normalised slice. */
+export function structuralFeatures(original: string, normalized: string, stats: NormalizeStats): Float32Array {
+  const f = new Float32Array(STRUCTURAL_FEATURES.length);
+  const n = Math.max(1, original.length);
+  let upper = 0;
+  let letters = 0;
+  let nonAscii = 0;
+  let punct = 0;
+  let digits = 0;
+  let quotes = 0;
+  for (let i = 0; i < original.length; i++) {
+    const c = original.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) {
+      upper++;
+      letters++;
+    } else if (c >= 0x61 && c <= 0x7a) letters++;
+    else if (c >= 0x30 && c <= 0x39) digits++;
+    else if (c >= 0x80) nonAscii++;
+    else if (c === 0x22 || c === 0x27 || c === 0x60) quotes++;
+    else if (c > 0x20) punct++;
+  }
+  const words = Math.max(1, normalized.split(' ').length);
+  SECOND_PERSON.lastIndex = 0;
+  const second = normalized.match(SECOND_PERSON)?.length ?? 0;
+  f[0] = Math.log1p(original.length) / 8;
+  f[1] = letters > 0 ? upper / letters : 0;
+  f[2] = nonAscii / n;
+  f[3] = punct / n;
+  f[4] = digits / n;
+  f[5] = Math.log1p(stats.invisible);
+  f[6] = Math.log1p(stats.tags);
+  f[7] = Math.log1p(stats.confusables);
+  f[8] = Math.log1p(stats.leet);
+  f[9] = Math.log1p(stats.spaced);
+  f[10] = Math.min(1, (quotes / n) * 20);
+  f[11] = Math.min(1, (second / words) * 5);
+  f[12] = original.includes('```') ? 1 : 0;
+  f[13] = /https?:\/\/|www\./.test(original) ? 1 : 0;
+  return f;
+}
+
+export const FEATURE_PATTERNS: readonly RegExp[] = [SECOND_PERSON];

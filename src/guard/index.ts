@@ -1,0 +1,9 @@
+export { createGuard, type Guard, type GuardOptions, scanInput, scanOutput } from './guard.js';
+export { type GuardModelFile, loadModel, ModelFormatError } from './model/format.js';
+export type {
+  GuardCategory,
+  GuardSpan,
+  ScanInputOptions,
+  ScanOutputOptions,
+  ScanResult,
+} from './types.js';

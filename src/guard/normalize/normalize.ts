@@ -1,0 +1,246 @@
+import { CONFUSABLES, isInvisible, LEET, tagToAscii } from './confusables.js';
+
+/** Text after evasion-undoing normalisation, with a map back to the original positions. */
+export interface Normalized {
+  /** Lower-cased, NFKC-folded, diacritics-stripped, homoglyph/leet-folded, single-spaced text. */
+  readonly text: string;
+  /** `map[i]` is the original index of normalised char `i`; `map[text.length]` is the original length. */
+  readonly map: Int32Array;
+  /** Evidence of deliberate obfuscation (counts), used as structural features. */
+  readonly stats: NormalizeStats;
+}
+
+export interface NormalizeStats {
+  invisible: number;
+  tags: number;
+  confusables: number;
+  leet: number;
+  spaced: number;
+}
+
+const SPACE = 0x20;
+const MAX_CACHE = 4096;
+
+/** True for chars that separate tokens after folding (ASCII punctuation and whitespace). */
+function isBreak(c: number): boolean {
+  if (c >= 0x80) return (c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || c === 0xa0;
+  return !((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x40 || c === 0x24);
+}
+
+function isAsciiLetter(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+/**
+ * A normaliser owns a small cache of folded non-ASCII code points; one per Guard, never shared globally.
+ * Written by hand (not a library) because it must keep an exact position map for spans and stay linear.
+ */
+export class Normalizer {
+  private readonly cache = new Map<number, string>();
+
+  normalize(input: string): Normalized {
+    const stats: NormalizeStats = { invisible: 0, tags: 0, confusables: 0, leet: 0, spaced: 0 };
+    const n = input.length;
+    let codes = new Uint16Array(n + 16);
+    let map = new Int32Array(n + 16);
+    let len = 0;
+    const push = (c: number, at: number): void => {
+      if (len >= codes.length) {
+        const grown = new Uint16Array(codes.length * 2);
+        grown.set(codes);
+        codes = grown;
+        const grownMap = new Int32Array(map.length * 2);
+        grownMap.set(map);
+        map = grownMap;
+      }
+      codes[len] = c;
+      map[len] = at;
+      len++;
+    };
+    // Pass 1: per code point folding; whitespace runs collapse to one space.
+    let lastSpace = true;
+    for (let i = 0; i < n; ) {
+      const cp = input.codePointAt(i)!;
+      const at = i;
+      i += cp > 0xffff ? 2 : 1;
+      if (cp < 0x80) {
+        if (cp <= 0x20 || cp === 0x7f) {
+          if (!lastSpace) push(SPACE, at);
+          lastSpace = true;
+          continue;
+        }
+        push(cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, at);
+        lastSpace = false;
+        continue;
+      }
+      const tag = tagToAscii(cp);
+      if (tag >= 0) {
+        stats.tags++;
+        push(tag >= 0x41 && tag <= 0x5a ? tag + 32 : tag, at);
+        lastSpace = tag === SPACE;
+        continue;
+      }
+      if (isInvisible(cp)) {
+        stats.invisible++;
+        continue;
+      }
+      const folded = this.fold(cp);
+      for (let k = 0; k < folded.length; k++) {
+        const c = folded.charCodeAt(k);
+        if (c === SPACE) {
+          if (!lastSpace) push(SPACE, at);
+          lastSpace = true;
+        } else {
+          push(c, at);
+          lastSpace = false;
+        }
+      }
+    }
+    // Join "i g n o r e" first so homoglyphs in single-letter tokens are folded with their neighbours.
+    const joined = joinSpacedLetters(codes, map, len, stats);
+    foldTokens(joined.codes, joined.len, stats);
+    let text = '';
+    for (let s = 0; s < joined.len; s += 8192) {
+      text += String.fromCharCode(...joined.codes.subarray(s, Math.min(joined.len, s + 8192)));
+    }
+    const outMap = new Int32Array(joined.len + 1);
+    outMap.set(joined.map.subarray(0, joined.len));
+    outMap[joined.len] = n;
+    return { text, map: outMap, stats };
+  }
+
+  private fold(cp: number): string {
+    const hit = this.cache.get(cp);
+    if (hit !== undefined) return hit;
+    const ch = String.fromCodePoint(cp);
+    let folded = ch
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase();
+    // Whitespace-like code points (NBSP, ideographic space …) become a plain space.
+    if (/^\s+$/u.test(folded)) folded = ' ';
+    if (this.cache.size < MAX_CACHE) this.cache.set(cp, folded);
+    return folded;
+  }
+}
+
+/**
+ * Homoglyph and leetspeak folding per token. Applied only where a token mixes scripts or mixes letters
+ * with leet digits, so genuine Russian/Greek text and ordinary numbers ("gpt4", "2024") stay intact.
+ */
+function foldTokens(codes: Uint16Array, len: number, stats: NormalizeStats): void {
+  let start = 0;
+  while (start < len) {
+    while (start < len && isBreak(codes[start]!)) start++;
+    let end = start;
+    let latin = 0;
+    let confusable = 0;
+    let other = 0;
+    while (end < len && !isBreak(codes[end]!)) {
+      const c = codes[end]!;
+      if (isAsciiLetter(c)) latin++;
+      else if (c >= 0x80) {
+        if (CONFUSABLES[String.fromCharCode(c)] !== undefined) confusable++;
+        else other++;
+      }
+      end++;
+    }
+    if (confusable > 0 && latin > 0 && other === 0) {
+      for (let k = start; k < end; k++) {
+        const m = CONFUSABLES[String.fromCharCode(codes[k]!)];
+        if (m !== undefined) {
+          codes[k] = m.charCodeAt(0);
+          stats.confusables++;
+        }
+      }
+      latin += confusable;
+    }
+    if (latin >= 2 && end - start >= 3 && looksLeet(codes, start, end)) {
+      for (let k = start; k < end; k++) {
+        const m = LEET[String.fromCharCode(codes[k]!)];
+        if (m !== undefined) {
+          codes[k] = m.charCodeAt(0);
+          stats.leet++;
+        }
+      }
+    }
+    start = end;
+  }
+}
+
+/** A leet char sits between two letters ("h3llo") or leads a word ("1gnore"); trailing digits ("gpt4") do not count. */
+function looksLeet(codes: Uint16Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    if (LEET[String.fromCharCode(codes[k]!)] === undefined) continue;
+    const prev = k > start ? codes[k - 1]! : -1;
+    const next = k + 1 < end ? codes[k + 1]! : -1;
+    const next2 = k + 2 < end ? codes[k + 2]! : -1;
+    if (isAsciiLetter(prev) && isAsciiLetter(next)) return true;
+    if (k === start && isAsciiLetter(next) && isAsciiLetter(next2)) return true;
+  }
+  return false;
+}
+
+function isSpacingSeparator(c: number): boolean {
+  return c === SPACE || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x2a || c === 0x2f;
+}
+
+/**
+ * "i g n o r e" / "i.g.n.o.r.e" → "ignore": runs of at least four single letters joined by one separator
+ * are glued together. Linear: each position is visited a bounded number of times.
+ */
+function joinSpacedLetters(
+  codes: Uint16Array,
+  map: Int32Array,
+  len: number,
+  stats: NormalizeStats,
+): { codes: Uint16Array; map: Int32Array; len: number } {
+  const outCodes = new Uint16Array(len);
+  const outMap = new Int32Array(len);
+  let o = 0;
+  let i = 0;
+  const single = (k: number): boolean =>
+    k < len && !isBreak(codes[k]!) && (k === 0 || isBreak(codes[k - 1]!)) && (k + 1 >= len || isBreak(codes[k + 1]!));
+  while (i < len) {
+    if (single(i)) {
+      // Extend the run: letter, separator, letter, separator …
+      let k = i;
+      let count = 1;
+      while (k + 2 < len && isSpacingSeparator(codes[k + 1]!) && single(k + 2)) {
+        k += 2;
+        count++;
+      }
+      if (count >= 4) {
+        for (let j = i; j <= k; j += 2) {
+          outCodes[o] = codes[j]!;
+          outMap[o] = map[j]!;
+          o++;
+        }
+        stats.spaced += count;
+        i = k + 1;
+        continue;
+      }
+    }
+    outCodes[o] = codes[i]!;
+    outMap[o] = map[i]!;
+    o++;
+    i++;
+  }
+  return { codes: outCodes, map: outMap, len: o };
+}
+
+/** Maps a `[start, end)` range of normalised text back to the original text. */
+export function toOriginalRange(norm: Normalized, start: number, end: number): { start: number; end: number } {
+  const s = norm.map[Math.max(0, Math.min(start, norm.text.length))]!;
+  const last = Math.max(start, Math.min(end, norm.text.length) - 1);
+  // The end is the original position after the last normalised char's source code point.
+  const lastOrig = norm.map[last]!;
+  let e = norm.map[norm.text.length]!;
+  for (let k = last + 1; k <= norm.text.length; k++) {
+    if (norm.map[k]! > lastOrig) {
+      e = norm.map[k]!;
+      break;
+    }
+  }
+  return { start: s, end: Math.max(s, e) };
+}
