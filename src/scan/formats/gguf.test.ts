@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ggufBytes, str, u32 } from '../../../test/builders/gguf.js';
+import { type GgufValue, ggufBytes, str, u32 } from '../../../test/builders/gguf.js';
 import { LLAMA3, QWEN25_TOOLS } from '../../../test/scan/template/real-templates.js';
 import { MemorySource } from '../../core/byte-source.js';
 import { DEFAULT_LIMITS } from '../../core/limits.js';
@@ -112,7 +112,7 @@ describe('gguf: hostile structure', () => {
     expect(await ids(ggufBytes({ kv: [], kvCount: 1n << 40n }))).toEqual(['gguf/size-out-of-bounds:high']);
   });
   it('an array length beyond the file is high', async () => {
-    const arr = { t: 'arr', of: 8, items: [str('a')], declaredCount: 1n << 50n } as const;
+    const arr: GgufValue = { t: 'arr', of: 8, items: [str('a')], declaredCount: 1n << 50n };
     expect(await ids(ggufBytes({ kv: [['tokenizer.ggml.tokens', arr]] }))).toEqual(['gguf/size-out-of-bounds:high']);
   });
   it('more than 4 tensor dimensions is high', async () => {
