@@ -33,6 +33,7 @@ export interface CallFact {
   readonly scope: Scope;
   /** Innermost enclosing function or class, when not at module level. */
   readonly within?: string;
+  /** Positional and keyword arguments; filled only when the callee resolved. */
   readonly args: readonly ArgFact[];
   readonly keywords: Readonly<Record<string, ArgFact>>;
   /** True when `*args`/`**kwargs` are passed (values unknown). */
@@ -72,6 +73,15 @@ const BUILTINS = new Set([
   'locals',
   'vars',
   'setattr',
+]);
+
+const INTERESTING = new Set([
+  'import_statement',
+  'import_from_statement',
+  'assignment',
+  'call',
+  'function_definition',
+  'class_definition',
 ]);
 
 interface Frame {
@@ -197,10 +207,12 @@ function recordImports(node: Node, loc: Located, r: Resolver, out: ImportFact[])
   }
 }
 
+const ALIASABLE = new Set(['identifier', 'attribute', 'call', 'parenthesized_expression']);
+
 function recordAssignment(node: Node, r: Resolver): void {
   const left = node.childForFieldName('left');
   const right = node.childForFieldName('right');
-  if (left?.type !== 'identifier' || !right) return;
+  if (left?.type !== 'identifier' || !right || !ALIASABLE.has(right.type)) return;
   const q = r.resolve(right);
   if (q !== undefined) r.bindings.set(left.text, q);
 }
@@ -212,7 +224,10 @@ function callFact(loc: Located, r: Resolver, source: readonly string[]): CallFac
   const args: ArgFact[] = [];
   const keywords: Record<string, ArgFact> = {};
   let splat = false;
-  for (const a of node.childForFieldName('arguments')?.namedChildren ?? []) {
+  // Arguments are only read for resolved callees: nothing judges calls on unknown objects, and
+  // reading every argument of every call dominates the cost on large files.
+  const argNodes = resolvedName === undefined ? [] : (node.childForFieldName('arguments')?.namedChildren ?? []);
+  for (const a of argNodes) {
     if (!a) continue;
     if (a.type === 'keyword_argument') {
       const name = a.childForFieldName('name')?.text;
@@ -221,7 +236,7 @@ function callFact(loc: Located, r: Resolver, source: readonly string[]): CallFac
     } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') splat = true;
     else if (a.type !== 'comment') args.push(argFact(a, r));
   }
-  const raw = fnNode?.text ?? '?';
+  const raw = fnNode && (fnNode.type === 'identifier' || fnNode.type === 'attribute') ? fnNode.text : '<expression>';
   const row = node.startPosition.row;
   const fact: CallFact = {
     callee: resolvedName ?? (raw.length > 120 ? `${raw.slice(0, 119)}…` : raw),
@@ -254,32 +269,26 @@ export function extractPython(
   let truncated = false;
   try {
     for (;;) {
-      const node = cursor.currentNode;
       if (++visited > limits.maxNodes || calls.length >= limits.maxCalls) {
         truncated = true;
         break;
       }
-      const top = frames[frames.length - 1];
-      const loc: Located = top ? { node, scope: top.scope, within: top.name } : { node, scope: 'module' };
-      switch (node.type) {
-        case 'import_statement':
-        case 'import_from_statement':
-          imports.push(loc);
-          break;
-        case 'assignment':
-          assignments.push(loc);
-          break;
-        case 'call':
-          calls.push(loc);
-          break;
-        case 'function_definition':
-        case 'class_definition':
+      // Only materialise nodes we keep: `currentNode` allocates, `nodeType` does not.
+      const type = cursor.nodeType;
+      if (INTERESTING.has(type)) {
+        const node = cursor.currentNode;
+        const top = frames[frames.length - 1];
+        const loc: Located = top ? { node, scope: top.scope, within: top.name } : { node, scope: 'module' };
+        if (type === 'import_statement' || type === 'import_from_statement') imports.push(loc);
+        else if (type === 'assignment') assignments.push(loc);
+        else if (type === 'call') calls.push(loc);
+        else {
           frames.push({
             depth,
-            scope: node.type === 'class_definition' ? 'class' : 'function',
+            scope: type === 'class_definition' ? 'class' : 'function',
             name: node.childForFieldName('name')?.text ?? '?',
           });
-          break;
+        }
       }
       if (cursor.gotoFirstChild()) {
         depth++;

@@ -14,7 +14,8 @@ export interface PythonParseOptions {
   readonly timeoutMs?: number;
 }
 
-export const DEFAULT_PYTHON_MAX_BYTES = 4 * 1024 * 1024;
+// tree-sitter's wasm build parses roughly 1 MB/s here; model code files are tens to hundreds of KB.
+export const DEFAULT_PYTHON_MAX_BYTES = 1024 * 1024;
 export const DEFAULT_PYTHON_TIMEOUT_MS = 10_000;
 
 let shared: Promise<Parser> | undefined;
