@@ -1,3 +1,5 @@
+// Case labels are numeric literals (names in comments): V8 compiles a switch over property
+// loads (`case OP.MARK:`) as a chain of loads and compares, several times slower per opcode.
 /**
  * The symbolic pickle machine: executes every opcode of protocols 0–5 over symbolic values. It
  * never imports or calls anything; imports and calls become events for the analyzer.
@@ -10,7 +12,7 @@
  */
 import type { Limits } from '../../core/limits.js';
 import { ATTR_GETTERS, CALL_WRAPPERS, EXTENSION_REGISTRY, IMPORTERS, TYPE_LOOKUPS } from './globals.js';
-import { OP, opName } from './opcodes.js';
+import { opName } from './opcodes.js';
 import { type FrameMode, PickleReader, VmStop } from './reader.js';
 import { attributeOf, importedModule, resolveGlobal, typeByName } from './resolve.js';
 import {
@@ -84,7 +86,9 @@ export class PickleMachine {
   private stack: Value[] = [];
   private marks: number[] = [];
   private fence = 0;
-  private memo = new Map<number, Value>();
+  private memoArr: (Value | undefined)[] = [];
+  private memoMap: Map<number, Value> | undefined;
+  private memoCount = 0;
   private budget = new KeepBudget(KEEP_BUDGET);
   private opcodes = 0;
   private readonly maxOpcodes: number;
@@ -104,7 +108,9 @@ export class PickleMachine {
     this.stack = [];
     this.marks = [];
     this.fence = 0;
-    this.memo = new Map();
+    this.memoArr = [];
+    this.memoMap = undefined;
+    this.memoCount = 0;
     this.budget = new KeepBudget(KEEP_BUDGET);
     const opcodesAtStart = this.opcodes;
     try {
@@ -159,13 +165,28 @@ export class PickleMachine {
 
   private memoPut(idx: number, at: number): void {
     if (idx < 0) throw new VmStop('invalid_structure', 'negative memo index', at);
-    if (this.memo.size >= this.opts.limits.maxMemo && !this.memo.has(idx))
+    const v = this.top(at);
+    const arr = this.memoArr;
+    // Indices are dense in real pickles: an array beats a Map by an order of magnitude.
+    if (idx <= arr.length + 0xffff) {
+      if (arr[idx] === undefined) this.countMemo(at);
+      while (arr.length < idx) arr.push(undefined);
+      arr[idx] = v;
+      return;
+    }
+    this.memoMap ??= new Map();
+    if (!this.memoMap.has(idx)) this.countMemo(at);
+    this.memoMap.set(idx, v);
+  }
+
+  private countMemo(at: number): void {
+    if (this.memoCount >= this.opts.limits.maxMemo)
       throw new VmStop('limit_exceeded', `memo exceeds ${this.opts.limits.maxMemo} entries`, at);
-    this.memo.set(idx, this.top(at));
+    this.memoCount++;
   }
 
   private memoGet(idx: number, at: number): void {
-    const v = this.memo.get(idx);
+    const v = idx < this.memoArr.length ? this.memoArr[idx] : this.memoMap?.get(idx);
     if (v === undefined) throw new VmStop('invalid_structure', `memo value not found at index ${idx}`, at);
     this.stack.push(v);
   }
@@ -220,31 +241,33 @@ export class PickleMachine {
       if (st.length > maxStack || this.marks.length > maxStack)
         throw new VmStop('limit_exceeded', `stack deeper than ${maxStack}`, at);
       switch (op) {
-        case OP.MARK:
+        case 0x28: // MARK
           this.marks.push(st.length);
           this.fence = st.length;
           break;
-        case OP.STOP:
+        case 0x2e: // STOP
           this.pop(at);
           return;
-        case OP.POP:
+        case 0x30: // POP
           if (this.marks.length && this.marks[this.marks.length - 1] === st.length) this.popMark(at);
           else this.pop(at);
           break;
-        case OP.POP_MARK:
+        case 0x31: // POP_MARK
           st.length = this.popMark(at);
           break;
-        case OP.DUP:
+        case 0x32: // DUP
           st.push(this.top(at));
           break;
-        case OP.FLOAT: {
+        case 0x46: {
+          // FLOAT
           const s = r.line();
           const v = parseFloatLine(lineText(b, s, r.lineEnd));
           if (v === undefined) throw new VmStop('invalid_structure', 'could not convert string to float', at);
           st.push(v);
           break;
         }
-        case OP.INT: {
+        case 0x49: {
+          // INT
           const s = r.line();
           const t = lineText(b, s, r.lineEnd);
           if (t === '01' || t === '00') st.push(t === '01');
@@ -255,30 +278,34 @@ export class PickleMachine {
           }
           break;
         }
-        case OP.LONG: {
+        case 0x4c: {
+          // LONG
           const s = r.line();
           const v = parseIntLine(lineText(b, s, r.lineEnd));
           if (v === undefined) throw new VmStop('invalid_structure', 'invalid literal for long()', at);
           st.push(Number.isSafeInteger(v) ? v : OPAQUE_INT);
           break;
         }
-        case OP.BININT: {
+        case 0x4a: {
+          // BININT
           const p = r.take(4);
           st.push(this.u32(p) | 0);
           break;
         }
-        case OP.BININT1:
+        case 0x4b: // BININT1
           st.push(b[r.take(1)] as number);
           break;
-        case OP.BININT2: {
+        case 0x4d: {
+          // BININT2
           const p = r.take(2);
           st.push((b[p] as number) | ((b[p + 1] as number) << 8));
           break;
         }
-        case OP.LONG1:
-        case OP.LONG4: {
+        case 0x8a: // LONG1
+        case 0x8b: {
+          // LONG4
           let n: number;
-          if (op === OP.LONG1) n = b[r.take(1)] as number;
+          if (op === 0x8a /* LONG1 */) n = b[r.take(1)] as number;
           else {
             n = this.u32(r.take(4)) | 0;
             if (n < 0) throw new VmStop('invalid_structure', 'LONG pickle has negative byte count', at);
@@ -287,40 +314,44 @@ export class PickleMachine {
           st.push(smallLong(b, p, n));
           break;
         }
-        case OP.NONE:
+        case 0x4e: // NONE
           st.push(null);
           break;
-        case OP.NEWTRUE:
+        case 0x88: // NEWTRUE
           st.push(true);
           break;
-        case OP.NEWFALSE:
+        case 0x89: // NEWFALSE
           st.push(false);
           break;
-        case OP.PERSID: {
+        case 0x50: {
+          // PERSID
           const s = r.line();
           st.push(new PersRef(lineText(b, s, r.lineEnd)));
           break;
         }
-        case OP.BINPERSID:
+        case 0x51: // BINPERSID
           st.push(new PersRef(this.pop(at)));
           break;
-        case OP.REDUCE: {
+        case 0x52: {
+          // REDUCE
           const args = this.pop(at);
           const fn = this.pop(at);
           st.push(this.call(fn, args, 'reduce', at));
           break;
         }
-        case OP.STRING: {
+        case 0x53: {
+          // STRING
           const s = r.line();
           const v = pyQuoted(lineText(b, s, r.lineEnd));
           if (v === undefined) throw new VmStop('invalid_structure', 'the STRING opcode argument must be quoted', at);
           st.push(v);
           break;
         }
-        case OP.BINSTRING:
-        case OP.SHORT_BINSTRING: {
+        case 0x54: // BINSTRING
+        case 0x55: {
+          // SHORT_BINSTRING
           let n: number;
-          if (op === OP.SHORT_BINSTRING) n = b[r.take(1)] as number;
+          if (op === 0x55 /* SHORT_BINSTRING */) n = b[r.take(1)] as number;
           else {
             n = this.u32(r.take(4)) | 0;
             if (n < 0) throw new VmStop('invalid_structure', 'BINSTRING pickle has negative byte count', at);
@@ -329,51 +360,58 @@ export class PickleMachine {
           st.push(latin1At(b, p, n));
           break;
         }
-        case OP.UNICODE: {
+        case 0x56: {
+          // UNICODE
           const s = r.line();
           st.push(rawUnicodeEscape(lineText(b, s, r.lineEnd)));
           break;
         }
-        case OP.SHORT_BINUNICODE: {
+        case 0x8c: {
+          // SHORT_BINUNICODE
           const n = b[r.take(1)] as number;
           const p = r.take(n);
           st.push(utf8At(b, p, n));
           break;
         }
-        case OP.BINUNICODE:
-        case OP.BINUNICODE8: {
-          const n = op === OP.BINUNICODE ? this.u32(r.take(4)) : this.u64(r.take(8), at);
+        case 0x58: // BINUNICODE
+        case 0x8d: {
+          // BINUNICODE8
+          const n = op === 0x58 /* BINUNICODE */ ? this.u32(r.take(4)) : this.u64(r.take(8), at);
           const p = r.take(this.lengthOf(n, at));
           st.push(utf8At(b, p, n));
           break;
         }
-        case OP.SHORT_BINBYTES: {
+        case 0x43: {
+          // SHORT_BINBYTES
           const n = b[r.take(1)] as number;
           st.push(new BytesRef(b, r.take(n), n, 'bytes'));
           break;
         }
-        case OP.BINBYTES:
-        case OP.BINBYTES8:
-        case OP.BYTEARRAY8: {
-          const n = op === OP.BINBYTES ? this.u32(r.take(4)) : this.u64(r.take(8), at);
+        case 0x42: // BINBYTES
+        case 0x8e: // BINBYTES8
+        case 0x96: {
+          // BYTEARRAY8
+          const n = op === 0x42 /* BINBYTES */ ? this.u32(r.take(4)) : this.u64(r.take(8), at);
           const p = r.take(this.lengthOf(n, at));
-          st.push(new BytesRef(b, p, n, op === OP.BYTEARRAY8 ? 'bytearray' : 'bytes'));
+          st.push(new BytesRef(b, p, n, op === 0x96 /* BYTEARRAY8 */ ? 'bytearray' : 'bytes'));
           break;
         }
-        case OP.NEXT_BUFFER:
+        case 0x97: // NEXT_BUFFER
           st.push(OPAQUE_BUFFER);
           break;
-        case OP.READONLY_BUFFER:
+        case 0x98: // READONLY_BUFFER
           this.top(at);
           break;
-        case OP.APPEND: {
+        case 0x61: {
+          // APPEND
           const v = this.pop(at);
           const target = this.top(at);
           if (target instanceof Seq) target.push(v);
           else this.sink.onWrite(target, v, at, 'APPEND');
           break;
         }
-        case OP.APPENDS: {
+        case 0x65: {
+          // APPENDS
           const m = this.popMark(at);
           if (m < 1 || m - 1 < this.fence) this.underflow(at);
           const target = st[m - 1] as Value;
@@ -382,7 +420,8 @@ export class PickleMachine {
           st.length = m;
           break;
         }
-        case OP.ADDITEMS: {
+        case 0x90: {
+          // ADDITEMS
           const m = this.popMark(at);
           if (m < 1 || m - 1 < this.fence) this.underflow(at);
           const target = st[m - 1] as Value;
@@ -391,7 +430,8 @@ export class PickleMachine {
           st.length = m;
           break;
         }
-        case OP.BUILD: {
+        case 0x62: {
+          // BUILD
           const state = this.pop(at);
           const inst = this.top(at);
           if (inst instanceof CallResult && inst.state === undefined) inst.state = state;
@@ -401,21 +441,23 @@ export class PickleMachine {
           }
           break;
         }
-        case OP.GLOBAL:
-        case OP.INST: {
+        case 0x63: // GLOBAL
+        case 0x69: {
+          // INST
           const ms = r.line();
           const module = lineText(b, ms, r.lineEnd);
           const ns = r.line();
           const name = lineText(b, ns, r.lineEnd);
-          const g = this.importGlobal(module, name, at, op === OP.GLOBAL ? 'GLOBAL' : 'INST');
-          if (op === OP.GLOBAL) st.push(g);
+          const g = this.importGlobal(module, name, at, op === 0x63 /* GLOBAL */ ? 'GLOBAL' : 'INST');
+          if (op === 0x63 /* GLOBAL */) st.push(g);
           else {
             const m = this.popMark(at);
             st.push(this.call(g, this.seqFrom('tuple', m), 'inst', at));
           }
           break;
         }
-        case OP.STACK_GLOBAL: {
+        case 0x93: {
+          // STACK_GLOBAL
           const name = this.pop(at);
           const module = this.pop(at);
           const lit = (v: Value) => typeof v === 'string' || v instanceof LongStr;
@@ -431,13 +473,14 @@ export class PickleMachine {
           }
           break;
         }
-        case OP.EXT1:
-        case OP.EXT2:
-        case OP.EXT4: {
+        case 0x82: // EXT1
+        case 0x83: // EXT2
+        case 0x84: {
+          // EXT4
           const code =
-            op === OP.EXT1
+            op === 0x82 /* EXT1 */
               ? (b[r.take(1)] as number)
-              : op === OP.EXT2
+              : op === 0x83 /* EXT2 */
                 ? (() => {
                     const p = r.take(2);
                     return (b[p] as number) | ((b[p + 1] as number) << 8);
@@ -453,7 +496,8 @@ export class PickleMachine {
             st.push(new GlobalRef(`ext:${code}`, `copyreg.extension[${code}]`, 'copyreg', '', false, false, at, false));
           break;
         }
-        case OP.DICT: {
+        case 0x64: {
+          // DICT
           const m = this.popMark(at);
           if ((st.length - m) % 2 !== 0) throw new VmStop('invalid_structure', 'odd number of items for DICT', at);
           const d = new Seq('dict', this.budget);
@@ -462,10 +506,11 @@ export class PickleMachine {
           st.push(d);
           break;
         }
-        case OP.EMPTY_DICT:
+        case 0x7d: // EMPTY_DICT
           st.push(new Seq('dict', this.budget));
           break;
-        case OP.SETITEM: {
+        case 0x73: {
+          // SETITEM
           const v = this.pop(at);
           const k = this.pop(at);
           const target = this.top(at);
@@ -478,7 +523,8 @@ export class PickleMachine {
           }
           break;
         }
-        case OP.SETITEMS: {
+        case 0x75: {
+          // SETITEMS
           const m = this.popMark(at);
           if (m < 1 || m - 1 < this.fence) this.underflow(at);
           if ((st.length - m) % 2 !== 0) throw new VmStop('invalid_structure', 'odd number of items for SETITEMS', at);
@@ -489,62 +535,66 @@ export class PickleMachine {
           st.length = m;
           break;
         }
-        case OP.GET: {
+        case 0x67: {
+          // GET
           const s = r.line();
           const idx = parseIntLine(lineText(b, s, r.lineEnd));
           if (idx === undefined) throw new VmStop('invalid_structure', 'invalid GET index', at);
           this.memoGet(idx, at);
           break;
         }
-        case OP.BINGET:
+        case 0x68: // BINGET
           this.memoGet(b[r.take(1)] as number, at);
           break;
-        case OP.LONG_BINGET:
+        case 0x6a: // LONG_BINGET
           this.memoGet(this.u32(r.take(4)), at);
           break;
-        case OP.PUT: {
+        case 0x70: {
+          // PUT
           const s = r.line();
           const idx = parseIntLine(lineText(b, s, r.lineEnd));
           if (idx === undefined) throw new VmStop('invalid_structure', 'invalid PUT index', at);
           this.memoPut(idx, at);
           break;
         }
-        case OP.BINPUT:
+        case 0x71: // BINPUT
           this.memoPut(b[r.take(1)] as number, at);
           break;
-        case OP.LONG_BINPUT:
+        case 0x72: // LONG_BINPUT
           this.memoPut(this.u32(r.take(4)) | 0, at);
           break;
-        case OP.MEMOIZE:
-          this.memoPut(this.memo.size, at);
+        case 0x94: // MEMOIZE
+          this.memoPut(this.memoCount, at);
           break;
-        case OP.LIST:
+        case 0x6c: // LIST
           st.push(this.seqFrom('list', this.popMark(at)));
           break;
-        case OP.EMPTY_LIST:
+        case 0x5d: // EMPTY_LIST
           st.push(new Seq('list', this.budget));
           break;
-        case OP.TUPLE:
+        case 0x74: // TUPLE
           st.push(this.seqFrom('tuple', this.popMark(at)));
           break;
-        case OP.EMPTY_TUPLE:
+        case 0x29: // EMPTY_TUPLE
           st.push(new Seq('tuple', this.budget));
           break;
-        case OP.TUPLE1:
-        case OP.TUPLE2:
-        case OP.TUPLE3: {
-          const n = op - OP.TUPLE1 + 1;
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: {
+          // TUPLE3
+          const n = op - 0x85 /* TUPLE1 */ + 1;
           if (st.length - n < this.fence) this.underflow(at);
           st.push(this.seqFrom('tuple', st.length - n));
           break;
         }
-        case OP.EMPTY_SET:
+        case 0x8f: // EMPTY_SET
           st.push(new Seq('set', this.budget));
           break;
-        case OP.FROZENSET:
+        case 0x91: // FROZENSET
           st.push(this.seqFrom('frozenset', this.popMark(at)));
           break;
-        case OP.OBJ: {
+        case 0x6f: {
+          // OBJ
           const m = this.popMark(at);
           if (st.length <= m) throw new VmStop('invalid_structure', 'OBJ without a class', at);
           const cls = st[m] as Value;
@@ -553,13 +603,15 @@ export class PickleMachine {
           st.push(this.call(cls, args, 'obj', at));
           break;
         }
-        case OP.NEWOBJ: {
+        case 0x81: {
+          // NEWOBJ
           const args = this.pop(at);
           const cls = this.pop(at);
           st.push(this.call(cls, args, 'newobj', at));
           break;
         }
-        case OP.NEWOBJ_EX: {
+        case 0x92: {
+          // NEWOBJ_EX
           const kwargs = this.pop(at);
           const args = this.pop(at);
           const cls = this.pop(at);
@@ -568,19 +620,24 @@ export class PickleMachine {
           st.push(c);
           break;
         }
-        case OP.PROTO: {
+        case 0x80: {
+          // PROTO
           const v = b[r.take(1)] as number;
           if (v > 5) throw new VmStop('unsupported_version', `unsupported pickle protocol: ${v}`, at);
           break;
         }
-        case OP.FRAME: {
+        case 0x95: {
+          // FRAME
           const n = this.u64(r.take(8), at);
           r.frame(n, at);
           break;
         }
-        case OP.BINFLOAT: {
-          const p = r.take(8);
-          st.push(f64be(b, p));
+        case 0x47: {
+          // BINFLOAT
+          // Value not kept: a boxed double per opcode dominates GC on float-heavy pickles, and
+          // no security decision depends on a float.
+          r.take(8);
+          st.push(FLOAT);
           break;
         }
         default:
@@ -641,9 +698,7 @@ function isComputed(v: Value): boolean {
   return v instanceof CallResult || v instanceof Opaque || v instanceof PersRef || v instanceof GlobalRef;
 }
 
-function f64be(b: Uint8Array, p: number): number {
-  return new DataView(b.buffer, b.byteOffset + p, 8).getFloat64(0, false);
-}
+const FLOAT = new Opaque('float');
 
 /** LONG1/LONG4 payload: little-endian two's complement; only small values are kept exactly. */
 function smallLong(b: Uint8Array, p: number, n: number): number | Opaque {

@@ -11,13 +11,10 @@ const latin1 = new TextDecoder('latin1');
 export function utf8At(b: Uint8Array, start: number, len: number): string | LongStr {
   if (len > STRING_KEEP) return new LongStr(utf8.decode(b.subarray(start, start + 256)), len);
   if (len <= 64) {
-    let s = '';
-    for (let i = start, end = start + len; i < end; i++) {
-      const c = b[i] as number;
-      if (c >= 0x80) return utf8.decode(b.subarray(start, start + len));
-      s += String.fromCharCode(c);
-    }
-    return s;
+    // ASCII fast path; one flat string (concatenating chars would build rope strings the memo keeps).
+    const end = start + len;
+    for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return utf8.decode(b.subarray(start, end));
+    return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
   }
   return utf8.decode(b.subarray(start, start + len));
 }

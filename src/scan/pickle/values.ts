@@ -36,9 +36,12 @@ export class KeepBudget {
   constructor(public left: number) {}
 }
 
+/** Shared empty item list: most containers in big pickles are never previewed, so allocate lazily. */
+const NO_ITEMS: Value[] = [];
+
 export class Seq {
   /** For dicts: key, value, key, value … */
-  items: Value[] = [];
+  items: Value[] = NO_ITEMS;
   /** Elements ever added (for dicts: pairs). */
   count = 0;
   constructor(
@@ -47,6 +50,7 @@ export class Seq {
   ) {}
   push(v: Value): void {
     if (this.items.length < CONTAINER_KEEP && this.budget.left > 0) {
+      if (this.items === NO_ITEMS) this.items = [];
       this.items.push(v);
       this.budget.left--;
     }
@@ -54,6 +58,7 @@ export class Seq {
   }
   pushPair(k: Value, v: Value): void {
     if (this.items.length < CONTAINER_KEEP * 2 && this.budget.left > 0) {
+      if (this.items === NO_ITEMS) this.items = [];
       this.items.push(k, v);
       this.budget.left -= 2;
     }

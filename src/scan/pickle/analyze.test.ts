@@ -1,0 +1,484 @@
+import { describe, expect, it } from 'vitest';
+import {
+  APPEND,
+  BINPERSID,
+  BUILD,
+  binget,
+  binint1,
+  binput,
+  bytes,
+  callGlobal,
+  callStackGlobal,
+  DICT,
+  EMPTY_DICT,
+  EMPTY_LIST,
+  EMPTY_TUPLE,
+  ext2,
+  frame,
+  frameHeader,
+  get0,
+  global,
+  inst,
+  MARK,
+  MEMOIZE,
+  NEWOBJ,
+  NEWOBJ_EX,
+  NONE,
+  OBJ,
+  POP,
+  pk,
+  proto,
+  put0,
+  REDUCE,
+  SETITEM,
+  STACK_GLOBAL,
+  STOP,
+  shortUnicode,
+  str,
+  string0,
+  TUPLE,
+  TUPLE1,
+  TUPLE2,
+} from '../../../test/builders/pickle.js';
+import { DEFAULT_LIMITS } from '../../core/limits.js';
+import { atLeast } from '../../core/severity.js';
+import { analyzePickle, type PickleAnalysis } from './analyze.js';
+
+const CMD = 'echo warden-test';
+const run = (b: Uint8Array, extra: Partial<Parameters<typeof analyzePickle>[1]> = {}) =>
+  analyzePickle(b, { limits: DEFAULT_LIMITS, path: 't.pkl', ...extra });
+const severe = (a: PickleAnalysis) => a.findings.filter((f) => atLeast(f.severity, 'high'));
+const rules = (a: PickleAnalysis) => a.findings.map((f) => f.ruleId);
+
+function expectCallable(a: PickleAnalysis, name: string, rule = 'pickle/dangerous-global') {
+  const hit = a.findings.find((f) => f.ruleId === rule && f.message.includes(name));
+  expect(hit, `${rule} naming ${name} in ${JSON.stringify(a.findings.map((f) => f.message))}`).toBeDefined();
+  expect(atLeast(hit?.severity ?? 'info', 'high')).toBe(true);
+  return hit;
+}
+
+describe('classic payloads', () => {
+  it('GLOBAL os.system with REDUCE, protocol 2', () => {
+    const a = run(callGlobal('os', 'system', str(CMD)));
+    const f = expectCallable(a, 'os.system');
+    expect(f?.severity).toBe('critical');
+    expect(f?.evidence).toBe(`os.system('${CMD}')`);
+    expect(a.globals).toEqual(['os.system']);
+    expect(a.streams).toEqual([{ start: 0, end: a.streams[0]?.end }]);
+  });
+
+  it('CVE-2025-1716 pip.main installs a package', () => {
+    const a = run(callGlobal('pip', 'main', MARK, str('install'), str('evil'), [0x6c]));
+    expectCallable(a, 'pip.main');
+  });
+
+  it('posix.system via STACK_GLOBAL in a FRAME (what pickle.dumps writes on Linux)', () => {
+    expectCallable(run(callStackGlobal('posix', 'system', str(CMD))), 'posix.system');
+  });
+
+  it('INST opcode instantiates subprocess.Popen', () => {
+    const a = run(pk(MARK, string0('id'), inst('subprocess', 'Popen'), STOP));
+    expectCallable(a, 'subprocess.Popen');
+  });
+
+  it('OBJ, NEWOBJ and NEWOBJ_EX calls are recorded with their arguments', () => {
+    const obj = run(pk(proto(1), MARK, global('subprocess', 'getoutput'), string0('id'), OBJ, STOP));
+    expect(expectCallable(obj, 'subprocess.getoutput')?.evidence).toBe("subprocess.getoutput('id')");
+    const newobj = run(pk(proto(2), global('subprocess', 'Popen'), str('id'), TUPLE1, NEWOBJ, STOP));
+    expect(expectCallable(newobj, 'subprocess.Popen')?.evidence).toBe("subprocess.Popen('id')");
+    const ex = run(pk(proto(4), global('subprocess', 'Popen'), str('id'), TUPLE1, EMPTY_DICT, NEWOBJ_EX, STOP));
+    expectCallable(ex, 'subprocess.Popen');
+  });
+
+  it('Python 2 names are fixed the way fix_imports does (__builtin__.eval, commands.getoutput)', () => {
+    expectCallable(run(callGlobal('__builtin__', 'eval', str('1'))), 'builtins.eval');
+    expectCallable(run(callGlobal('commands', 'getoutput', str('id'))), 'subprocess.getoutput');
+  });
+
+  it('protocol 0 text pickle with PUT/GET of the callable', () => {
+    const b = pk(global('os', 'system'), put0(7), POP, get0(7), MARK, string0(CMD), TUPLE, REDUCE, STOP);
+    expectCallable(run(b), 'os.system');
+  });
+});
+
+describe('scanner bypasses', () => {
+  it('picklescan bypass: STACK_GLOBAL operands fetched from the memo', () => {
+    const b = pk(
+      proto(4),
+      shortUnicode('os'),
+      binput(1),
+      shortUnicode('getcwd'),
+      binput(2),
+      POP,
+      POP,
+      shortUnicode('system'),
+      binput(3),
+      POP,
+      binget(1),
+      binget(3),
+      STACK_GLOBAL,
+      str(CMD),
+      TUPLE1,
+      REDUCE,
+      STOP,
+    );
+    const a = run(b);
+    expectCallable(a, 'os.system');
+    expect(a.globals).toEqual(['os.system']);
+  });
+
+  it('nullifAI broken stream: the payload before the garbage is reported, and so is the break', () => {
+    const good = callGlobal('os', 'system', str(CMD));
+    const b = pk(good.subarray(0, good.length - 1), [0xff, 0xfe], ' garbage');
+    const a = run(b);
+    expectCallable(a, 'os.system');
+    const broken = a.findings.find((f) => f.ruleId === 'pickle/malformed');
+    expect(broken?.severity).toBe('high');
+    expect(broken?.offset).toBe(good.length - 1);
+    expect(a.error?.code).toBe('invalid_structure');
+  });
+
+  it('a broken stream with nothing dangerous is only a medium malformation', () => {
+    const a = run(pk(proto(2), EMPTY_DICT, [0xff]));
+    expect(a.findings.map((f) => [f.ruleId, f.severity])).toEqual([['pickle/malformed', 'medium']]);
+  });
+
+  it('FRAME boundary differential: the loader skips what a linear reader executes', () => {
+    // Inside the frame: BINBYTES and three of its four length bytes. torch.load (C unpickler on a
+    // BytesIO, no peek) drops those three bytes and reads the length from after the frame: 0,
+    // then runs os.system. A linear reader takes length 3+|payload| and sees one bytes object.
+    const payload = pk(global('os', 'system'), MARK, str(CMD), TUPLE, REDUCE);
+    const body = Uint8Array.from([0x42, 3 + payload.length, 0, 0]);
+    const b = pk(proto(4), frameHeader(body.length), body, [0, 0, 0, 0], payload, STOP);
+    const a = run(b);
+    expectCallable(a, 'os.system');
+    const overrun = a.findings.find((f) => f.ruleId === 'pickle/frame-overrun');
+    expect(overrun?.severity).toBe('high');
+    expect(overrun?.offset).toBe(2 + 9 + 1);
+  });
+
+  it('FRAME boundary differential, reversed: a payload only the linear reading sees is found too', () => {
+    // BININT2 with one operand byte in the frame: pickle.loads takes 0x01 and the next byte, then
+    // runs os.system; torch.load takes two bytes after the frame and breaks on the payload.
+    const payload = pk(global('os', 'system'), MARK, str(CMD), TUPLE, REDUCE, STOP);
+    const body = Uint8Array.from([0x4d, 0x01]);
+    const b = pk(proto(4), frameHeader(body.length), body, [0x00], payload);
+    const a = run(b);
+    expectCallable(a, 'os.system');
+    expect(rules(a)).toContain('pickle/frame-overrun');
+  });
+
+  it('concatenated pickles: a payload in the second stream is found', () => {
+    const benign = pk(proto(2), EMPTY_DICT, STOP);
+    const a = run(pk(benign, callGlobal('os', 'system', str(CMD))));
+    expect(a.streams).toHaveLength(2);
+    expect(a.streams[1]?.start).toBe(benign.length);
+    expectCallable(a, 'os.system');
+  });
+
+  it('maxStreams stops after the streams a loader reads (PyTorch legacy reads five)', () => {
+    const benign = pk(proto(2), EMPTY_DICT, STOP);
+    const a = run(pk(benign, callGlobal('os', 'system', str(CMD))), { maxStreams: 1 });
+    expect(a.streams).toHaveLength(1);
+    expect(severe(a)).toHaveLength(0);
+  });
+});
+
+describe('name resolution against the module model', () => {
+  it('dotted-name torch.serialization.os.system resolves to os.system', () => {
+    const a = run(callStackGlobal('torch', 'serialization.os.system', str(CMD)));
+    const f = expectCallable(a, 'os.system');
+    expect(f?.message).toContain('torch.serialization.os.system');
+    expect(a.globals).toEqual(['os.system']);
+  });
+
+  it('random._os.system and os.path.os.system both resolve to os.system', () => {
+    expect(run(callStackGlobal('random', '_os.system', str(CMD))).globals).toEqual(['os.system']);
+    expect(run(callGlobal('os.path', 'os.system', str(CMD))).globals).toEqual(['os.system']);
+  });
+
+  it('a benign-looking module with a function named system is not mistaken for os.system', () => {
+    const a = run(callGlobal('mylib.audio', 'system', str('x')));
+    expect(a.globals).toEqual(['mylib.audio.system']);
+    expect(a.findings.map((f) => [f.ruleId, f.severity])).toEqual([['pickle/unknown-global', 'medium']]);
+    expect(a.findings[0]?.message).toContain('mylib.audio.system');
+  });
+
+  it('builtins.getattr(builtins.__import__("os"), "system") names os.system as the final call', () => {
+    const b = pk(
+      proto(2),
+      global('builtins', 'getattr'),
+      MARK,
+      global('builtins', '__import__'),
+      MARK,
+      str('os'),
+      TUPLE,
+      REDUCE,
+      str('system'),
+      TUPLE,
+      REDUCE,
+      MARK,
+      str('id'),
+      TUPLE,
+      REDUCE,
+      STOP,
+    );
+    const a = run(b);
+    expect(expectCallable(a, '`os.system`')?.evidence).toBe("os.system('id')");
+    expectCallable(a, 'builtins.getattr');
+  });
+
+  it('dunder attribute chains are introspection gadgets', () => {
+    const a = run(callStackGlobal('collections', 'OrderedDict.__init__.__globals__', str('x')));
+    expect(severe(a).length).toBeGreaterThan(0);
+  });
+
+  it('allow-listed module prefixes do not cover dotted method chains (pandas DataFrame.eval)', () => {
+    const a = run(callStackGlobal('pandas.core.frame', 'DataFrame.eval', str('x')));
+    expect(a.findings.some((f) => f.ruleId === 'pickle/unknown-global' && f.message.includes('DataFrame.eval'))).toBe(
+      true,
+    );
+  });
+
+  it('computed import: STACK_GLOBAL module name produced by a REDUCE is high', () => {
+    const b = pk(
+      proto(4),
+      global('codecs', 'decode'),
+      MARK,
+      str('bf'),
+      str('rot13'),
+      TUPLE,
+      REDUCE,
+      str('system'),
+      STACK_GLOBAL,
+      str(CMD),
+      TUPLE1,
+      REDUCE,
+      STOP,
+    );
+    const a = run(b);
+    const f = a.findings.find((x) => x.ruleId === 'pickle/computed-import');
+    expect(f?.severity).toBe('high');
+    expect(f?.evidence).toContain("codecs.decode('bf', 'rot13')");
+  });
+
+  it('EXT2 registry: an extension code is unknown-and-dangerous', () => {
+    const a = run(pk(proto(2), ext2(0x1234), MARK, str(CMD), TUPLE, REDUCE, STOP));
+    const f = a.findings.find((x) => x.ruleId === 'pickle/extension-code');
+    expect(f?.severity).toBe('high');
+    expect(f?.message).toContain(String(0x1234));
+  });
+});
+
+describe('writes, wrappers, code objects and nested payloads', () => {
+  it('BUILD attribute injection into a module (os.path.join replaced by os.system)', () => {
+    const b = pk(proto(2), global('os', 'path'), EMPTY_DICT, str('join'), global('os', 'system'), SETITEM, BUILD, STOP);
+    const a = run(b);
+    const f = a.findings.find((x) => x.ruleId === 'pickle/attribute-injection');
+    expect(f?.severity).toBe('high');
+    expect(f?.message).toContain('posixpath');
+    expect(f?.evidence).toContain("'join': os.system");
+  });
+
+  it('SETITEM into sys.modules is an injection and a critical import', () => {
+    const b = pk(proto(2), global('sys', 'modules'), str('json'), global('os', 'system'), SETITEM, STOP);
+    const a = run(b);
+    expect(rules(a)).toContain('pickle/attribute-injection');
+    expectCallable(a, 'sys.modules');
+  });
+
+  it('APPEND onto an imported list (sys.path) is an injection', () => {
+    const a = run(pk(proto(2), global('sys', 'path'), str('/tmp/evil'), APPEND, STOP));
+    expect(rules(a)).toContain('pickle/attribute-injection');
+  });
+
+  it('functools.partial wrapping os.system is critical and names both', () => {
+    const b = pk(
+      proto(2),
+      global('functools', 'partial'),
+      MARK,
+      global('os', 'system'),
+      str(CMD),
+      TUPLE,
+      REDUCE,
+      EMPTY_TUPLE,
+      REDUCE,
+      STOP,
+    );
+    const a = run(b);
+    expectCallable(a, 'functools.partial');
+    expectCallable(a, 'os.system');
+  });
+
+  it('operator.attrgetter is a gadget', () => {
+    expectCallable(run(callGlobal('operator', 'attrgetter', str('system'))), 'operator.attrgetter');
+  });
+
+  it('marshal.loads rebuilds a code object', () => {
+    const a = run(callGlobal('marshal', 'loads', bytes(Uint8Array.from([0xe3, 0, 0, 0]))));
+    expectCallable(a, 'marshal.loads', 'pickle/code-object');
+  });
+
+  it('types.FunctionType and cloudpickle _builtin_type("CodeType") are code objects', () => {
+    expectCallable(
+      run(callGlobal('types', 'FunctionType', NONE, EMPTY_DICT)),
+      'types.FunctionType',
+      'pickle/code-object',
+    );
+    const b = pk(
+      proto(4),
+      global('cloudpickle.cloudpickle', '_builtin_type'),
+      str('CodeType'),
+      TUPLE1,
+      REDUCE,
+      MARK,
+      binint1(0),
+      bytes(Uint8Array.from([0x97, 0])),
+      TUPLE,
+      REDUCE,
+      STOP,
+    );
+    const a = run(b);
+    expectCallable(a, 'types.CodeType', 'pickle/code-object');
+    expect(a.findings.some((f) => f.message.includes('_builtin_type') && atLeast(f.severity, 'high'))).toBe(false);
+  });
+
+  it('pickle.loads of an embedded pickle: the inner payload is analysed with its own offset', () => {
+    const inner = callGlobal('os', 'system', str(CMD));
+    const b = pk(proto(2), global('pickle', 'loads'), bytes(inner), TUPLE1, REDUCE, STOP);
+    const a = run(b, { baseOffset: 100 });
+    const f = expectCallable(a, '`os.system`');
+    const innerStart = 2 + 'cpickle\nloads\n'.length + 2;
+    expect(f?.offset).toBeGreaterThanOrEqual(100 + innerStart);
+    expect(f?.message).toContain('pickle.loads');
+    expect(rules(a)).toContain('pickle/nested-pickle');
+  });
+
+  it('torch.load(io.BytesIO(b)) and dill.loads are opened too', () => {
+    const inner = callGlobal('subprocess', 'getoutput', str('id'));
+    const viaTorch = pk(
+      proto(2),
+      global('torch', 'load'),
+      global('io', 'BytesIO'),
+      bytes(inner),
+      TUPLE1,
+      REDUCE,
+      TUPLE1,
+      REDUCE,
+      STOP,
+    );
+    expectCallable(run(viaTorch), 'subprocess.getoutput');
+    const viaDill = pk(proto(2), global('dill', 'loads'), bytes(inner), TUPLE1, REDUCE, STOP);
+    expectCallable(run(viaDill), 'subprocess.getoutput');
+  });
+
+  it('nested loads deeper than the cap stop with a limit finding, not a crash', () => {
+    let b = callGlobal('os', 'system', str(CMD));
+    for (let i = 0; i < 8; i++) b = pk(proto(2), global('pickle', 'loads'), bytes(b), TUPLE1, REDUCE, STOP);
+    const a = run(b);
+    expect(rules(a)).toContain('pickle/limit-exceeded');
+    expectCallable(a, 'pickle.loads');
+  });
+
+  it('PERSID/BINPERSID references (PyTorch storages) are benign', () => {
+    const b = pk(
+      proto(2),
+      global('torch._utils', '_rebuild_tensor_v2'),
+      MARK,
+      MARK,
+      str('storage'),
+      global('torch', 'FloatStorage'),
+      str('0'),
+      str('cpu'),
+      binint1(3),
+      TUPLE,
+      BINPERSID,
+      binint1(0),
+      TUPLE,
+      REDUCE,
+      STOP,
+    );
+    const a = run(b);
+    expect(a.findings).toEqual([]);
+    expect(a.globals).toEqual(['torch._utils._rebuild_tensor_v2', 'torch.FloatStorage']);
+  });
+
+  it('an unknown global is medium and named', () => {
+    const a = run(pk(proto(2), global('mypkg.models', 'Net'), EMPTY_TUPLE, NEWOBJ, STOP));
+    expect(a.findings).toHaveLength(1);
+    expect(a.findings[0]).toMatchObject({ ruleId: 'pickle/unknown-global', severity: 'medium' });
+    expect(a.findings[0]?.message).toContain('mypkg.models.Net');
+  });
+});
+
+describe('hostile structure and limits', () => {
+  it('200k nested MARK/LIST levels run without recursion overflow', () => {
+    const n = 200_000;
+    const b = new Uint8Array(2 * n + 3);
+    b.set(proto(2), 0);
+    b.fill(0x28, 2, 2 + n);
+    b.fill(0x6c, 2 + n, 2 + 2 * n);
+    b[2 + 2 * n] = 0x2e;
+    const a = run(b);
+    expect(a.error).toBeUndefined();
+    expect(a.findings).toEqual([]);
+  });
+
+  it('200k nested lists built with APPEND still preview safely', () => {
+    const n = 200_000;
+    const head = pk(proto(2), global('os', 'system'));
+    const b = new Uint8Array(head.length + 2 * n - 1);
+    b.set(head, 0);
+    b.fill(0x5d, head.length, head.length + n);
+    b.fill(0x61, head.length + n);
+    const a = run(pk(b, TUPLE1, REDUCE, STOP));
+    expect(a.error).toBeUndefined();
+    expect(expectCallable(a, 'os.system')?.evidence?.length).toBeLessThanOrEqual(200);
+  });
+
+  it('opcode, stack and memo caps produce limit findings', () => {
+    const many = pk(proto(2), ...Array.from({ length: 1000 }, () => NONE), STOP);
+    const limits = { ...DEFAULT_LIMITS, maxOpcodes: 100 };
+    expect(run(many, { limits }).findings.map((f) => f.ruleId)).toEqual(['pickle/limit-exceeded']);
+    const deep = { ...DEFAULT_LIMITS, maxStackDepth: 50 };
+    expect(run(many, { limits: deep }).error?.code).toBe('limit_exceeded');
+    const memo = pk(proto(4), ...Array.from({ length: 100 }, () => pk(NONE, MEMOIZE, POP)), NONE, STOP);
+    expect(run(memo, { limits: { ...DEFAULT_LIMITS, maxMemo: 10 } }).error?.code).toBe('limit_exceeded');
+  });
+
+  it('a FRAME longer than the data is a truncation', () => {
+    const a = run(pk(proto(4), frameHeader(1 << 30), EMPTY_DICT, STOP));
+    expect(a.error?.code).toBe('truncated');
+    expect(rules(a)).toEqual(['pickle/malformed']);
+  });
+
+  it('declared string lengths beyond the data are truncations, not allocations', () => {
+    const a = run(pk(proto(4), [0x8d, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f, 0], STOP));
+    expect(a.error).toBeDefined();
+  });
+
+  it('an aborted signal stops analysis with a limit finding', () => {
+    const ac = new AbortController();
+    ac.abort();
+    const big = pk(proto(2), ...Array.from({ length: 70_000 }, () => pk(NONE, POP)), NONE, STOP);
+    expect(run(big, { signal: ac.signal }).error?.code).toBe('timeout');
+  });
+
+  it('memo GET of a missing index and STACK_GLOBAL on non-strings are malformations', () => {
+    expect(run(pk(proto(2), binget(9), STOP)).error?.message).toContain('memo');
+    expect(run(pk(proto(4), binint1(1), binint1(2), STACK_GLOBAL, STOP)).error?.message).toContain('requires str');
+  });
+
+  it('DICT and TUPLE2 keep only a bounded preview of huge containers', () => {
+    const items = Array.from({ length: 5000 }, (_, i) => pk(str(`k${i}`), binint1(i & 0xff)));
+    const a = run(pk(proto(2), global('os', 'system'), MARK, ...items, DICT, TUPLE1, REDUCE, STOP));
+    expect(expectCallable(a, 'os.system')?.evidence?.length).toBeLessThanOrEqual(200);
+    const t = run(pk(proto(2), NONE, NONE, TUPLE2, STOP));
+    expect(t.findings).toEqual([]);
+  });
+
+  it('a framed benign pickle as pickle.dumps writes it has no findings', () => {
+    const body = pk(EMPTY_DICT, MEMOIZE, str('lr'), binint1(1), SETITEM, EMPTY_LIST, MEMOIZE, POP, STOP);
+    expect(run(pk(proto(4), frame(body))).findings).toEqual([]);
+  });
+});
