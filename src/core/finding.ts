@@ -50,14 +50,19 @@ export function maskSecret(secret: string, keep = 4): string {
   return `${secret.slice(0, keep)}${'*'.repeat(Math.min(12, secret.length - keep * 2))}${secret.slice(-keep)}`;
 }
 
-/** Stable ordering used by every reporter: path, member, offset, severity, rule. */
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Stable ordering used by every reporter: path, member, offset, line, rule, message.
+ * Plain code-unit comparison, not localeCompare: the same order on every machine, and fast.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.path.localeCompare(b.path) ||
-    (a.member ?? '').localeCompare(b.member ?? '') ||
+    byCodeUnit(a.path, b.path) ||
+    byCodeUnit(a.member ?? '', b.member ?? '') ||
     (a.offset ?? -1) - (b.offset ?? -1) ||
     (a.line ?? -1) - (b.line ?? -1) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.message.localeCompare(b.message)
+    byCodeUnit(a.ruleId, b.ruleId) ||
+    byCodeUnit(a.message, b.message)
   );
 }

@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
@@ -110,13 +113,22 @@ const HARD_DEADLINE_GRACE_MS = 10_000;
 /** A worker that needs more heap than this dies and its file is reported, not the whole scan. */
 const WORKER_HEAP_MB = 512;
 
-function workerUrl(): { url: URL; execArgv: string[] } {
-  // Under tsx/vitest this module is TypeScript; the worker then needs the same loader.
-  const ts = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(`./scan-worker.${ts ? 'ts' : 'js'}`, import.meta.url),
-    execArgv: ts ? ['--import', 'tsx'] : [],
-  };
+/**
+ * The worker entry. Built, it is plain JavaScript; under tsx or vitest this module is TypeScript, so
+ * the worker first registers tsx's loader (passing `--import tsx` to a worker does not apply it to the
+ * worker's own entry module on Node 20).
+ */
+function spawnWorker(): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits, stdout: false });
+  }
+  // The ESM entry that tsx's package exports map names for `tsx/esm/api` under `import`.
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./scan-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, resourceLimits, stdout: false });
 }
 
 async function runPool(
@@ -125,19 +137,16 @@ async function runPool(
   concurrency: number,
   done: (i: number, r: FileScan) => void,
 ): Promise<void> {
-  const { url, execArgv } = workerUrl();
   let next = 0;
   let seq = 0;
 
   const lane = async (): Promise<void> => {
     let worker: Worker | undefined;
-    const spawn = () =>
-      new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false });
     try {
       while (next < files.length) {
         const i = next++;
         const entry = files[i]!;
-        worker ??= spawn();
+        worker ??= spawnWorker();
         const w = worker;
         const id = ++seq;
         const outcome = await new Promise<{ result?: FileScan; failure?: string; dead?: boolean; timeout?: boolean }>(

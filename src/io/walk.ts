@@ -68,7 +68,10 @@ export async function walk(
     }
   };
 
+  const seen = new Set<string>();
   const addFile = async (abs: string, siblings: readonly string[]) => {
+    if (seen.has(abs)) return; // the same file named twice (a folder and a file in it) is scanned once
+    seen.add(abs);
     try {
       const st = await stat(abs);
       files.push({ absPath: abs, displayPath: display(abs), size: st.size, siblings });

@@ -1,10 +1,46 @@
+import { bzip2Scanner, lz4Scanner, lzmaScanner, xzScanner, zlibScanner } from './formats/compressed-stream.js';
+import { ggufScanner } from './formats/gguf.js';
+import { gzipScanner } from './formats/gzip.js';
+import { hfConfigScanner } from './formats/hf-config.js';
+import { kerasConfigScanner } from './formats/keras-config.js';
+import { kerasH5Scanner } from './formats/keras-h5.js';
+import { mlflowScanner } from './formats/mlflow.js';
+import { numpyScanner } from './formats/numpy.js';
+import { pickleScanner } from './formats/pickle.js';
+import { pythonSourceScanner } from './formats/python-source.js';
+import { pytorchZipScanner } from './formats/pytorch-zip.js';
+import { safetensorsScanner } from './formats/safetensors.js';
+import { sevenZipScanner } from './formats/sevenzip.js';
+import { tarScanner } from './formats/tar.js';
+import { zipScanner } from './formats/zip.js';
 import type { FormatScanner } from './types.js';
 
 /**
- * Every format scanner, in sniffing order (most specific magic first).
+ * Every format scanner, in sniffing order: distinctive magic first, name-keyed ecosystem files next,
+ * and pickle last because its sniff (a plausible first opcode) is the loosest.
  * Adding a format is one file under `formats/` and one line here.
  */
-export const SCANNERS: readonly FormatScanner[] = [];
+export const SCANNERS: readonly FormatScanner[] = [
+  numpyScanner,
+  safetensorsScanner,
+  ggufScanner,
+  kerasH5Scanner,
+  pytorchZipScanner,
+  zipScanner,
+  sevenZipScanner,
+  tarScanner,
+  gzipScanner,
+  zlibScanner,
+  bzip2Scanner,
+  xzScanner,
+  lz4Scanner,
+  lzmaScanner,
+  kerasConfigScanner,
+  hfConfigScanner,
+  mlflowScanner,
+  pythonSourceScanner,
+  pickleScanner,
+];
 
 export function scannerById(id: string): FormatScanner | undefined {
   return SCANNERS.find((s) => s.id === id);
