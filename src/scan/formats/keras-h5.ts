@@ -34,6 +34,7 @@ export const kerasH5Scanner: FormatScanner = {
       const maxBytes = Math.min(DEFAULT_HDF5_LIMITS.maxBytes, ctx.limits.maxHeaderBytes);
       const root = await readRootAttributes(src, { ...DEFAULT_HDF5_LIMITS, maxBytes, maxBlock: maxBytes });
       metadata.hdf5SuperblockVersion = root.superblock.version;
+      error = root.error;
       metadata.rootAttributes = root.attributes.map((a) => a.name);
       for (const key of ['keras_version', 'backend']) {
         const a = text(root.attributes, key);

@@ -1,4 +1,4 @@
-import { fail } from '../../core/result.js';
+import { fail, type ParseError, ParseFailure } from '../../core/result.js';
 import { asciiAt, Cursor, UNDEFINED_ADDRESS } from './cursor.js';
 import type { Hdf5Io } from './io.js';
 import type { Superblock } from './superblock.js';
@@ -18,6 +18,8 @@ export interface HeaderMessage {
 export interface ObjectHeader {
   readonly version: 1 | 2;
   readonly messages: readonly HeaderMessage[];
+  /** Set when a continuation block could not be followed; `messages` holds what came before. */
+  readonly error?: ParseError;
 }
 
 interface Block {
@@ -67,24 +69,30 @@ export async function readObjectHeader(io: Hdf5Io, sb: Superblock, address: numb
     parseV1Messages(c, sb, messages, pending, io);
   }
 
-  let followed = 0;
-  while (pending.length > 0) {
-    const next = pending.shift()!;
-    if (next.address === UNDEFINED_ADDRESS || seen.has(next.address)) {
-      fail('invalid_structure', 'HDF5 object header continuation loops back on itself', next.address);
+  try {
+    let followed = 0;
+    while (pending.length > 0) {
+      const next = pending.shift()!;
+      if (next.address === UNDEFINED_ADDRESS || seen.has(next.address)) {
+        fail('invalid_structure', 'HDF5 object header continuation loops back on itself', next.address);
+      }
+      seen.add(next.address);
+      if (++followed > io.limits.maxContinuations) {
+        fail('limit_exceeded', `HDF5 object header has more than ${io.limits.maxContinuations} continuation blocks`);
+      }
+      const c = await io.block(next.address, next.length, 'continuation block');
+      if (version === 2) {
+        if (!asciiAt(c.buf, 0, 'OCHK')) fail('invalid_structure', 'HDF5 continuation block lacks OCHK', next.address);
+        c.skip(4);
+        parseV2Messages(c, c.buf.length - 4, trackOrder, sb, messages, pending, io);
+      } else {
+        parseV1Messages(c, sb, messages, pending, io);
+      }
     }
-    seen.add(next.address);
-    if (++followed > io.limits.maxContinuations) {
-      fail('limit_exceeded', `HDF5 object header has more than ${io.limits.maxContinuations} continuation blocks`);
-    }
-    const c = await io.block(next.address, next.length, 'continuation block');
-    if (version === 2) {
-      if (!asciiAt(c.buf, 0, 'OCHK')) fail('invalid_structure', 'HDF5 continuation block lacks OCHK', next.address);
-      c.skip(4);
-      parseV2Messages(c, c.buf.length - 4, trackOrder, sb, messages, pending, io);
-    } else {
-      parseV1Messages(c, sb, messages, pending, io);
-    }
+  } catch (e) {
+    // Keep what the first chunks held: a broken or cyclic continuation must not hide earlier attributes.
+    if (!(e instanceof ParseFailure)) throw e;
+    return { version, messages, error: e.error };
   }
   return { version, messages };
 }

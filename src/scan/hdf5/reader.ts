@@ -5,7 +5,7 @@
  * `.h5` from a few kilobytes of bounded random reads and never touch weight datasets.
  */
 import type { ByteSource } from '../../core/byte-source.js';
-import { fail } from '../../core/result.js';
+import { fail, type ParseError, ParseFailure } from '../../core/result.js';
 import { decodeAttribute, type RawAttribute } from './attribute.js';
 import { Cursor, UNDEFINED_ADDRESS } from './cursor.js';
 import { GlobalHeap } from './global-heap.js';
@@ -30,6 +30,8 @@ export interface RootAttributes {
   /** True when the root keeps attributes in dense storage (fractal heap), which we do not read. */
   readonly denseAttributes: boolean;
   readonly bytesRead: number;
+  /** First problem met after the root header was found; the attributes before it are still returned. */
+  readonly error?: ParseError;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -81,19 +83,27 @@ export async function readRootAttributes(
   const heap = new GlobalHeap(io, sb);
   const attributes: Hdf5Attribute[] = [];
   let denseAttributes = false;
+  let error = header.error;
   for (const msg of header.messages) {
-    if (msg.type === MSG_ATTRIBUTE_INFO) denseAttributes ||= usesDenseStorage(msg.data, msg.offset, sb);
-    if (msg.type !== MSG_ATTRIBUTE) continue;
-    const raw = decodeAttribute(msg.data, msg.offset, sb, limits.maxElements);
-    if (raw.type.kind === 'other') {
-      attributes.push({ name: raw.name, value: undefined, kind: 'other', offset: raw.dataOffset });
-      continue;
+    try {
+      if (msg.type === MSG_ATTRIBUTE_INFO) denseAttributes ||= usesDenseStorage(msg.data, msg.offset, sb);
+      if (msg.type !== MSG_ATTRIBUTE) continue;
+      const raw = decodeAttribute(msg.data, msg.offset, sb, limits.maxElements);
+      if (raw.type.kind === 'other') {
+        attributes.push({ name: raw.name, value: undefined, kind: 'other', offset: raw.dataOffset });
+        continue;
+      }
+      const values = await stringElements(raw, sb, heap);
+      const value = raw.elements === 1 ? values[0] : values;
+      attributes.push({ name: raw.name, value, kind: 'string', offset: raw.dataOffset });
+    } catch (e) {
+      // One broken attribute must not hide the others; the first error is reported.
+      if (!(e instanceof ParseFailure)) throw e;
+      error ??= e.error;
     }
-    const values = await stringElements(raw, sb, heap);
-    const value = raw.elements === 1 ? values[0] : values;
-    attributes.push({ name: raw.name, value, kind: 'string', offset: raw.dataOffset });
   }
-  return { superblock: sb, attributes, denseAttributes, bytesRead: src.bytesRead - start };
+  const out = { superblock: sb, attributes, denseAttributes, bytesRead: src.bytesRead - start };
+  return error ? { ...out, error } : out;
 }
 
 export { DEFAULT_HDF5_LIMITS, type Hdf5Limits } from './io.js';

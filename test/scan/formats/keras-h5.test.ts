@@ -96,7 +96,7 @@ describe('keras-h5 scanner', () => {
     expect(o.error?.code).toBe('invalid_structure');
   });
 
-  it('cyclic continuation blocks end in an error', async () => {
+  it('cyclic continuation blocks end in an error; findings before the cycle are kept', async () => {
     const bytes = buildHdf5(
       [{ name: 'model_config', value: JSON.stringify(sequential('s', [lambdaLayer('l', 'AA')])) }],
       {
@@ -105,5 +105,6 @@ describe('keras-h5 scanner', () => {
     );
     const o = await kerasH5Scanner.scan(source(bytes), testContext());
     expect(o.error?.code).toBe('invalid_structure');
+    expect(o.findings.map((f) => f.ruleId)).toEqual(['keras/lambda-layer']);
   });
 });
