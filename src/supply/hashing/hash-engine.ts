@@ -77,10 +77,13 @@ export async function hashJobs(
 const size = (j: HashJob): number => j.end - j.start;
 
 function spawnWorker(): Worker {
-  // Under tsx/vitest this module is TypeScript; the worker then needs the same loader.
   const ts = import.meta.url.endsWith('.ts');
   const url = new URL(`./hash-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
-  return new Worker(url, { execArgv: ts ? ['--import', 'tsx'] : [], stdout: false });
+  if (!ts) return new Worker(url, { stdout: false });
+  // Under tsx/vitest this module is TypeScript: `--import tsx` in a worker's execArgv is not
+  // honoured by Node 20, so the worker registers tsx's loader itself before importing.
+  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, stdout: false });
 }
 
 let seq = 0;

@@ -8,7 +8,7 @@ export interface HashJob {
   readonly end: number;
 }
 
-export const DEFAULT_CHUNK = 1 << 20;
+export const DEFAULT_CHUNK = 4 << 20;
 
 /** The file changed size or vanished between listing and hashing. */
 export class FileChangedError extends Error {
