@@ -61,6 +61,14 @@ describe('Keras config analysis', () => {
     expect(rules(cfg)).toEqual(['keras/dangerous-module:high']);
   });
 
+  it('builtins functions: exec is high, max is a plain value function', () => {
+    const fn = (name: string) => ({ module: 'builtins', class_name: 'function', config: name, registered_name: null });
+    expect(rules(keras3Model([k3('Dense', { name: 'd', activation: fn('exec') })]))).toEqual([
+      'keras/dangerous-module:high',
+    ]);
+    expect(rules(keras3Model([k3('Dense', { name: 'd', activation: fn('max') })]))).toEqual([]);
+  });
+
   it('CVE-2025-1550: a non-Keras module is high in .keras and medium in HDF5', () => {
     const layer = k3('MyLayer', { name: 'x' }, 'my_package.layers', 'MyPackage>MyLayer');
     expect(rules(keras3Model([layer]))).toEqual(['keras/non-keras-module:high']);

@@ -3,6 +3,7 @@ import type { Severity } from '../../core/severity.js';
 import {
   DANGEROUS_FUNCTIONS,
   DANGEROUS_TF_SEGMENTS,
+  HARMLESS_BUILTIN_FUNCTIONS,
   isDangerousModule,
   isKerasNamespace,
   KERAS_NAMESPACES,
@@ -130,6 +131,13 @@ function tfOpIssue(n: KerasNode): KerasIssue | undefined {
 
 function moduleIssue(n: KerasNode, flavour: KerasFlavour): KerasIssue | undefined {
   const module = str(n.node.module);
+  if (
+    module === 'builtins' &&
+    n.className === 'function' &&
+    HARMLESS_BUILTIN_FUNCTIONS.includes(str(n.node.config) ?? '')
+  ) {
+    return undefined;
+  }
   const pkg = registeredPackage(n.node);
   const where = `'${n.path}' (${n.className})`;
   const evidence = [module && `module ${module}`, pkg && `registered_name ${str(n.node.registered_name)}`]

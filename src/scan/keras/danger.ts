@@ -91,6 +91,29 @@ export const DANGEROUS_FUNCTIONS: readonly string[] = [
   'import_module',
 ];
 
+/**
+ * Keras 3 serializes a plain builtin function as `{"module": "builtins", "class_name": "function",
+ * "config": <name>}`; these builtins compute values only and are not worth a finding.
+ */
+export const HARMLESS_BUILTIN_FUNCTIONS: readonly string[] = [
+  'abs',
+  'min',
+  'max',
+  'len',
+  'sum',
+  'round',
+  'float',
+  'int',
+  'bool',
+  'str',
+  'tuple',
+  'list',
+  'dict',
+  'sorted',
+  'pow',
+  'divmod',
+];
+
 /** Segments of a TFOpLambda/`tf.*` function path that reach outside the tensor graph. */
 export const DANGEROUS_TF_SEGMENTS: readonly string[] = [
   'io',

@@ -35,7 +35,7 @@ function issuesOf(facts: PythonFacts): PythonIssue[] {
     const rule = PYTHON_RULES[d.category];
     out.push({
       rule,
-      message: `${d.name}() called ${where(call)} (line ${call.line})`,
+      message: `${d.name}() called ${where(call)}`,
       line: call.line,
       evidence: call.snippet,
       call,
