@@ -60,6 +60,16 @@ function pct(n: number, d: number): string {
   return d === 0 ? '   –  ' : `${((100 * n) / d).toFixed(1).padStart(5)}%`;
 }
 
+/** Probability a random attack outscores a random benign text (ties count half); NaN without both. */
+function auc(v: ReadonlyArray<readonly [number, 0 | 1]>): number {
+  const pos = v.filter((x) => x[1] === 1).map((x) => x[0]);
+  const neg = v.filter((x) => x[1] === 0).map((x) => x[0]);
+  if (pos.length === 0 || neg.length === 0) return Number.NaN;
+  let wins = 0;
+  for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
+  return wins / (pos.length * neg.length);
+}
+
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const noPeers = process.argv.includes('--no-peers');
@@ -72,6 +82,12 @@ async function main(): Promise<void> {
   };
   const tallies: Record<string, Record<string, Tally>> = {};
   const timing: Record<string, number> = {};
+  // Warden's raw scores per group, for a threshold-free view (ROC AUC).
+  const scores: Record<string, Array<[number, 0 | 1]>> = {};
+  for (const s of dev) {
+    const score = guard.scanInput(s.text).score;
+    for (const g of groupOf(s)) (scores[g] ??= []).push([score, s.label]);
+  }
   for (const [name, detect] of Object.entries(detectors)) {
     const t0 = performance.now();
     for (const s of dev) {
@@ -113,6 +129,11 @@ async function main(): Promise<void> {
     });
     process.stdout.write(`${g.padEnd(36)} ${`${any.tp + any.fn}/${any.fp + any.tn}`.padEnd(12)} ${cols.join('')}\n`);
   }
+  process.stdout.write(
+    `\nwarden ROC AUC: ${Object.entries(scores)
+      .map(([g, v]) => `${g.split(' (')[0]} ${auc(v).toFixed(3)}`)
+      .join(', ')}\n`,
+  );
   process.stdout.write(`\nmean ms per text: ${names.map((n) => `${n} ${timing[n]!.toFixed(3)}`).join(', ')}\n`);
 }
 

@@ -73,26 +73,31 @@ export class FeatureExtractor {
   }
 
   /** Drains the accumulator into (index, sublinear-tf) pairs scaled to unit L2 norm. */
-  private drain(index: number[], value: number[]): void {
+  private drain(out: Scratch): void {
     let norm = 0;
-    const start = index.length;
+    const start = out.n;
+    out.reserve(this.nTouched);
     for (let k = 0; k < this.nTouched; k++) {
       const i = this.touched[k]!;
       const v = 1 + Math.log(this.acc[i]!);
       this.acc[i] = 0;
-      index.push(i);
-      value.push(v);
+      out.index[out.n] = i;
+      out.value[out.n] = v;
+      out.n++;
       norm += v * v;
     }
     this.nTouched = 0;
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let k = start; k < value.length; k++) value[k]! *= inv;
+    for (let k = start; k < out.n; k++) out.value[k]! *= inv;
   }
 
-  /** Hashed features of `text[start, end)`. Word and char groups are normalised separately, then merged. */
+  /**
+   * Hashed features of `text[start, end)`. Word and char groups are normalised separately; an index may
+   * appear once per group, which a dot product (and SGD) handles as the sum it is.
+   */
   extract(text: string, start = 0, end = text.length): SparseVector {
-    const index: number[] = [];
-    const value: number[] = [];
+    const out = this.scratch;
+    out.n = 0;
     // Words and bigrams.
     let prev = 0;
     let havePrev = false;
@@ -110,7 +115,7 @@ export class FeatureExtractor {
       prev = h;
       havePrev = true;
     }
-    this.drain(index, value);
+    this.drain(out);
     // Character n-grams (spaces and punctuation included: "### ", "<|im" are informative).
     const { charMin, charMax } = this.config;
     for (let p = start; p + charMin <= end; p++) {
@@ -120,19 +125,28 @@ export class FeatureExtractor {
         if (k + 1 >= charMin) this.add(h ^ (k * 0x27d4eb2d));
       }
     }
-    this.drain(index, value);
-    // Merge duplicate indices (a word hash may collide with a char hash).
-    const merged = new Map<number, number>();
-    for (let k = 0; k < index.length; k++) merged.set(index[k]!, (merged.get(index[k]!) ?? 0) + value[k]!);
-    const outIndex = new Int32Array(merged.size);
-    const outValue = new Float32Array(merged.size);
-    let k = 0;
-    for (const [ix, v] of merged) {
-      outIndex[k] = ix;
-      outValue[k] = v;
-      k++;
-    }
-    return { index: outIndex, value: outValue };
+    this.drain(out);
+    return { index: out.index.slice(0, out.n), value: out.value.slice(0, out.n) };
+  }
+
+  private readonly scratch = new Scratch();
+}
+
+/** Growable output buffers, reused between calls. */
+class Scratch {
+  index = new Int32Array(4096);
+  value = new Float32Array(4096);
+  n = 0;
+
+  reserve(extra: number): void {
+    if (this.n + extra <= this.index.length) return;
+    const size = Math.max(this.index.length * 2, this.n + extra);
+    const index = new Int32Array(size);
+    index.set(this.index.subarray(0, this.n));
+    const value = new Float32Array(size);
+    value.set(this.value.subarray(0, this.n));
+    this.index = index;
+    this.value = value;
   }
 }
 
@@ -159,7 +173,8 @@ export function structuralFeatures(original: string, normalized: string, stats: 
     else if (c === 0x22 || c === 0x27 || c === 0x60) quotes++;
     else if (c > 0x20) punct++;
   }
-  const words = Math.max(1, normalized.split(' ').length);
+  let words = 1;
+  for (let i = 0; i < normalized.length; i++) if (normalized.charCodeAt(i) === 0x20) words++;
   SECOND_PERSON.lastIndex = 0;
   const second = normalized.match(SECOND_PERSON)?.length ?? 0;
   f[0] = Math.log1p(original.length) / 8;

@@ -89,7 +89,6 @@ export function rot13(text: string): string {
 
 function commonWordRatio(text: string): number {
   const words = text.split(/\s+/).length;
-  if (words < 5) return 1;
   return (text.match(COMMON_WORDS)?.length ?? 0) / words;
 }
 
@@ -119,8 +118,16 @@ export function decodeEmbedded(text: string, limits: DecodeLimits = DEFAULT_DECO
   scan(HEX_PLAIN, 'hex', decodeHex);
   scan(URL_ESCAPED, 'url', decodeUrl);
   if (text.length <= limits.maxDecoded && budget > 0) {
-    if (ROT13_HINT.test(text) || commonWordRatio(text) < 0.05) {
-      out.push({ start: 0, end: text.length, kind: 'rot13', text: rot13(text).slice(0, budget) });
+    // ROT13 is only plausible when decoding turns non-language into language: tables, headlines and
+    // other-language text have few English function words too, but rotating them does not add any.
+    const before = commonWordRatio(text);
+    const hinted = ROT13_HINT.test(text);
+    if (hinted || before < 0.05) {
+      const decoded = rot13(text);
+      const after = commonWordRatio(decoded);
+      if (after >= (hinted ? 0.1 : 0.15) && after > before * 2) {
+        out.push({ start: 0, end: text.length, kind: 'rot13', text: decoded.slice(0, budget) });
+      }
     }
   }
   return out;

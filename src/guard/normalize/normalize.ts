@@ -19,6 +19,14 @@ export interface NormalizeStats {
 }
 
 const SPACE = 0x20;
+
+// Code-unit lookup tables built once from the plain data tables (read-only after module load).
+const LEET_CODE = new Uint8Array(128);
+for (const [k, v] of Object.entries(LEET)) LEET_CODE[k.charCodeAt(0)] = v.charCodeAt(0);
+const CONFUSABLE_CODE = new Map<number, number>(
+  Object.entries(CONFUSABLES).map(([k, v]) => [k.charCodeAt(0), v.charCodeAt(0)]),
+);
+const leetOf = (c: number): number => (c < 128 ? LEET_CODE[c]! : 0);
 const MAX_CACHE = 4096;
 
 /** True for chars that separate tokens after folding (ASCII punctuation and whitespace). */
@@ -60,7 +68,8 @@ export class Normalizer {
     // Pass 1: per code point folding; whitespace runs collapse to one space.
     let lastSpace = true;
     for (let i = 0; i < n; ) {
-      const cp = input.codePointAt(i)!;
+      const unit = input.charCodeAt(i);
+      const cp = unit >= 0xd800 && unit <= 0xdbff ? input.codePointAt(i)! : unit;
       const at = i;
       i += cp > 0xffff ? 2 : 1;
       if (cp < 0x80) {
@@ -69,7 +78,10 @@ export class Normalizer {
           lastSpace = true;
           continue;
         }
-        push(cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, at);
+        if (len < codes.length) {
+          codes[len] = cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp;
+          map[len++] = at;
+        } else push(cp >= 0x41 && cp <= 0x5a ? cp + 32 : cp, at);
         lastSpace = false;
         continue;
       }
@@ -140,16 +152,16 @@ function foldTokens(codes: Uint16Array, len: number, stats: NormalizeStats): voi
       const c = codes[end]!;
       if (isAsciiLetter(c)) latin++;
       else if (c >= 0x80) {
-        if (CONFUSABLES[String.fromCharCode(c)] !== undefined) confusable++;
+        if (CONFUSABLE_CODE.has(c)) confusable++;
         else other++;
       }
       end++;
     }
     if (confusable > 0 && latin > 0 && other === 0) {
       for (let k = start; k < end; k++) {
-        const m = CONFUSABLES[String.fromCharCode(codes[k]!)];
+        const m = CONFUSABLE_CODE.get(codes[k]!);
         if (m !== undefined) {
-          codes[k] = m.charCodeAt(0);
+          codes[k] = m;
           stats.confusables++;
         }
       }
@@ -157,9 +169,9 @@ function foldTokens(codes: Uint16Array, len: number, stats: NormalizeStats): voi
     }
     if (latin >= 2 && end - start >= 3 && looksLeet(codes, start, end)) {
       for (let k = start; k < end; k++) {
-        const m = LEET[String.fromCharCode(codes[k]!)];
-        if (m !== undefined) {
-          codes[k] = m.charCodeAt(0);
+        const m = leetOf(codes[k]!);
+        if (m !== 0) {
+          codes[k] = m;
           stats.leet++;
         }
       }
@@ -171,7 +183,7 @@ function foldTokens(codes: Uint16Array, len: number, stats: NormalizeStats): voi
 /** A leet char sits between two letters ("h3llo") or leads a word ("1gnore"); trailing digits ("gpt4") do not count. */
 function looksLeet(codes: Uint16Array, start: number, end: number): boolean {
   for (let k = start; k < end; k++) {
-    if (LEET[String.fromCharCode(codes[k]!)] === undefined) continue;
+    if (leetOf(codes[k]!) === 0) continue;
     const prev = k > start ? codes[k - 1]! : -1;
     const next = k + 1 < end ? codes[k + 1]! : -1;
     const next2 = k + 2 < end ? codes[k + 2]! : -1;

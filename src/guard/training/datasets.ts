@@ -2,6 +2,7 @@ import { type ContextDoc, cleanDocument, embedInLongDocument, type PlantedSample
 import { Rng, type Sample, type Split, splitOf } from './rng.js';
 import { synthAttacks } from './synth-attacks.js';
 import { synthBenign } from './synth-benign.js';
+import { synthBenignCode } from './synth-benign-code.js';
 
 /** What the training script reads from `../shared/datasets/prompt-injection` (file I/O stays in the script). */
 export interface RawMaterial {
@@ -59,7 +60,7 @@ export function buildDatasets(raw: RawMaterial, seed = 1337, scale = 1): Dataset
     const f = sizes[split] * scale;
     const attacks = synthAttacks(rng, Math.round(4200 * f));
     const benign = synthBenign(rng, Math.round(4200 * f));
-    sets[split].push(...attacks, ...benign);
+    sets[split].push(...attacks, ...benign, ...synthBenignCode(rng, Math.round(900 * f)));
     const ctx = ctxBySplit[split];
     const atk = atkBySplit[split];
     const plantable = atk.map(([, category, text]) =>

@@ -22,8 +22,11 @@ export interface TrainConfig {
   readonly window: { size: number; stride: number };
   /** Weight of a real (non-synthetic) row relative to a synthetic one. */
   readonly realWeight: number;
-  /** The shipped threshold is the lowest score keeping calibration FPR at or below this. */
-  readonly targetFpr: number;
+  /**
+   * The shipped threshold is the lowest score keeping calibration FPR at or below these, per benign group.
+   * The real group is small (≈90 rows), so its bound is looser to avoid fitting a handful of rows.
+   */
+  readonly targetFpr: Readonly<Record<'real' | 'synthetic' | 'documents', number>>;
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -32,9 +35,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   l2: 2e-6,
   lr: 0.2,
   features: DEFAULT_FEATURE_CONFIG,
-  window: { size: 1024, stride: 512 },
+  window: { size: 1024, stride: 768 },
   realWeight: 3,
-  targetFpr: 0.02,
+  targetFpr: { real: 0.05, synthetic: 0.02, documents: 0.02 },
 };
 
 interface Example {
@@ -59,7 +62,7 @@ function windowLabel(s: PlantedSample, norm: { map: Int32Array }, w: WindowSigna
   return a < s.attack[1] && b > s.attack[0] ? 1 : 0;
 }
 
-function examplesOf(featurizer: Featurizer, samples: readonly PlantedSample[], realWeight: number): Example[] {
+export function examplesOf(featurizer: Featurizer, samples: readonly PlantedSample[], realWeight: number): Example[] {
   const out: Example[] = [];
   for (const s of samples) {
     const weight = isSynthetic(s) ? 1 : realWeight;
@@ -74,7 +77,7 @@ function examplesOf(featurizer: Featurizer, samples: readonly PlantedSample[], r
   return out;
 }
 
-function balance(examples: Example[]): void {
+export function balance(examples: Example[]): void {
   const tot = [0, 0];
   for (const e of examples) tot[e.label]! += e.weight;
   const n = examples.length;
@@ -82,7 +85,7 @@ function balance(examples: Example[]): void {
 }
 
 /** Sparse logistic regression, AdaGrad with lazy L2 (regularise only touched weights). Seeded shuffling. */
-function trainLinear(examples: Example[], dim: number, cfg: TrainConfig, log: (line: string) => void) {
+export function trainLinear(examples: Example[], dim: number, cfg: TrainConfig, log: (line: string) => void) {
   const w = new Float64Array(dim);
   const g2 = new Float64Array(dim);
   const nS = STRUCTURAL_FEATURES.length;
@@ -148,15 +151,30 @@ function fitCombiner(rows: Array<{ x: Float32Array; y: 0 | 1; weight: number }>,
   return { c, b };
 }
 
-/** Lowest threshold with FPR ≤ target on the calibration benign set. */
-function pickThreshold(scored: Array<{ score: number; label: 0 | 1 }>, targetFpr: number): number {
-  const benign = scored
-    .filter((s) => s.label === 0)
-    .map((s) => s.score)
-    .sort((a, b) => b - a);
-  const allowed = Math.floor(benign.length * targetFpr);
-  const t = benign[allowed] ?? 0.5;
-  return Math.min(0.95, Math.max(0.05, Math.round((t + 1e-4) * 1e4) / 1e4));
+/**
+ * Lowest threshold keeping FPR ≤ target in EVERY benign group (real rows, synthetic hard negatives,
+ * documents): the synthetic groups are large and easy, so a pooled FPR would hide the real one.
+ */
+function pickThreshold(
+  scored: Array<{ score: number; label: 0 | 1; group: 'real' | 'synthetic' | 'documents' }>,
+  targetFpr: TrainConfig['targetFpr'],
+): number {
+  let t = 0.05;
+  const groups = new Set(scored.filter((s) => s.label === 0).map((s) => s.group));
+  for (const g of groups) {
+    const benign = scored
+      .filter((s) => s.label === 0 && s.group === g)
+      .map((s) => s.score)
+      .sort((a, b) => b - a);
+    const allowed = Math.floor(benign.length * targetFpr[g]);
+    t = Math.max(t, (benign[allowed] ?? 0) + 1e-4);
+  }
+  return Math.min(0.95, Math.round(t * 1e4) / 1e4);
+}
+
+function groupOf(s: PlantedSample): 'real' | 'synthetic' | 'documents' {
+  if (!isSynthetic(s)) return 'real';
+  return s.source.startsWith('bipia') || s.source.endsWith('-long') ? 'documents' : 'synthetic';
 }
 
 export interface TrainOutput {
@@ -196,7 +214,7 @@ export function trainModel(
       l2: cfg.l2,
       lr: cfg.lr,
       realWeight: cfg.realWeight,
-      targetFpr: cfg.targetFpr,
+      targetFpr: JSON.stringify(cfg.targetFpr),
     },
     features: cfg.features,
     window: cfg.window,
@@ -227,6 +245,7 @@ export function trainModel(
   const model: LoadedModel = { ...draftModel, file, combiner: Float32Array.from(file.combiner.weights) };
   const scored = sets.calib.map((s) => ({
     label: s.label,
+    group: groupOf(s),
     score: Math.max(0, ...scoreParts(model, featurizer, s.text).map((p) => p.score)),
   }));
   const threshold = pickThreshold(scored, cfg.targetFpr);
