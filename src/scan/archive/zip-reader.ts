@@ -339,10 +339,10 @@ async function readLocals(
     e.localOffset = at;
     e.dataOffset = at + LOCAL_LEN + nameLen + extraLen;
     compareHeaders(e, h, v.subarray(nameLen), localName, anomalies);
-    if (e.dataOffset + e.compressedSize > src.size) {
+    if (e.dataOffset + e.dataLength > src.size) {
       anomalies.push({
         kind: 'beyond-file',
-        message: `"${e.name}" declares ${e.compressedSize} bytes of data, past the end of the file`,
+        message: `"${e.name}" declares ${e.dataLength} bytes of data, past the end of the file`,
         entry: e.name,
         offset: e.dataOffset,
       });

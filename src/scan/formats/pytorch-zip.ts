@@ -28,6 +28,12 @@ const KNOWN = [
   /^extra\/.+$/,
 ];
 const STORAGE = /^data\/\d+$/;
+const EXPECTED_TEXT: Record<string, RegExp> = {
+  version: /^\d{1,4}$/,
+  '.data/version': /^\d{1,4}$/,
+  byteorder: /^(little|big)$/,
+  '.data/serialization_id': /^\d{1,40}$/,
+};
 /** Pickles a loader unpickles: data.pkl, constants.pkl, TorchScript debug info. */
 const PICKLE_NAME = /\.(pkl|debug_pkl)$/;
 const FIRST_NAME = /^[^/]+\/(data\.pkl|data\/\d+|version|byteorder|constants\.pkl|code\/|extra\/|\.data\/)/;
@@ -52,6 +58,7 @@ export const probePytorchZip: LayoutProbe = async (src, dir, ctx) => {
   let storages = 0;
   let storageBytes = 0;
   const small: Record<string, string> = {};
+  const texts = new Map<ZipEntry, string>();
   for (const e of dir.entries) {
     const n = inner(e);
     if (n !== undefined && STORAGE.test(n) && !e.hidden) {
@@ -70,8 +77,10 @@ export const probePytorchZip: LayoutProbe = async (src, dir, ctx) => {
         ),
       );
     }
-    if (n && ['version', 'byteorder', '.data/version', '.data/serialization_id'].includes(n)) {
-      small[n] = await readSmall(src, e);
+    if (n !== undefined && n in EXPECTED_TEXT && !e.hidden) {
+      const text = await readSmall(src, e);
+      texts.set(e, text);
+      small[n] ??= text;
     }
   }
   if (torchscript) {
@@ -91,6 +100,9 @@ export const probePytorchZip: LayoutProbe = async (src, dir, ctx) => {
     decide: (e) => {
       const n = inner(e);
       if (n !== undefined && STORAGE.test(n) && !e.hidden) return { skip: true };
+      // Small text records already read into the metadata; handed on only if they hold anything else.
+      if (n !== undefined && !e.hidden && n in EXPECTED_TEXT && EXPECTED_TEXT[n]?.test(texts.get(e) ?? ''))
+        return { skip: true };
       if (PICKLE_NAME.test(e.name)) return { format: 'pickle' };
       return {};
     },
@@ -110,7 +122,8 @@ export const probePytorchZip: LayoutProbe = async (src, dir, ctx) => {
 
 async function readSmall(src: ByteSource, e: ZipEntry): Promise<string> {
   if (e.method !== 0 || e.dataOffset === undefined) return '';
-  const b = await src.read(e.dataOffset, Math.min(e.dataLength, 64));
+  if (e.dataLength > 64) return '';
+  const b = await src.read(e.dataOffset, e.dataLength);
   return new TextDecoder('utf-8', { fatal: false }).decode(b).trim();
 }
 
