@@ -7,6 +7,8 @@ export interface Candidate {
   readonly start: number;
   readonly end: number;
   readonly score: number;
+  /** The validator's score before context, so a caller with better context (a column name) can rescore. */
+  readonly base: number;
 }
 
 /** A detector set compiled once: every anchor in one alternation, mapped back to detectors. */
@@ -122,7 +124,7 @@ export function scanCandidates(text: string, set: CompiledSet, opts: RawScanOpti
     }
     for (const r of raw) {
       const before = `${extra} ${text.slice(Math.max(0, r.start - CONTEXT_WINDOW), r.start).toLowerCase()}`;
-      out.push({ detector: d, start: r.start, end: r.end, score: contextScore(d, r.score, before) });
+      out.push({ detector: d, start: r.start, end: r.end, score: contextScore(d, r.score, before), base: r.score });
     }
   }
   return resolveOverlaps(out);

@@ -5,7 +5,7 @@ import { SECRET_DETECTORS } from './secrets.js';
 import { genericSecret } from './secrets-generic.js';
 import type { DetectionKind, Detector } from './types.js';
 
-export { type Candidate, type CompiledSet, compileSet, scanCandidates } from './engine.js';
+export { type Candidate, type CompiledSet, compileSet, contextScore, scanCandidates } from './engine.js';
 export type { DetectionKind, Detector, RawMatch } from './types.js';
 
 export interface Detection {

@@ -1,0 +1,56 @@
+import type { ByteSource } from '../../core/byte-source.js';
+import type { Finding } from '../../core/finding.js';
+import type { ParseError } from '../../core/result.js';
+import type { CompiledSet } from '../detect/engine.js';
+
+/** Where redacted output goes; the CLI provides a file, tests a buffer. Data code never opens files. */
+export interface DataSink {
+  write(chunk: string | Uint8Array): Promise<void>;
+}
+
+export interface DataLimits {
+  /** Block size for streamed formats. */
+  readonly blockBytes: number;
+  /** JSON documents and notebooks up to this size are parsed whole; larger JSON is scanned as text. */
+  readonly maxDocumentBytes: number;
+  /** A single CSV row or JSONL line longer than this is scanned as plain text. */
+  readonly maxRecordBytes: number;
+  /** Findings per detector per file for formats reported per occurrence. */
+  readonly maxFindingsPerDetector: number;
+  /** Distinct columns or key paths tracked per file. */
+  readonly maxFields: number;
+}
+
+export const DEFAULT_DATA_LIMITS: DataLimits = {
+  blockBytes: 1 << 20,
+  maxDocumentBytes: 256 * 1024 * 1024,
+  maxRecordBytes: 16 * 1024 * 1024,
+  maxFindingsPerDetector: 50,
+  maxFields: 10_000,
+};
+
+export interface FormatContext {
+  readonly path: string;
+  readonly member?: string;
+  readonly set: CompiledSet;
+  readonly minScore: number;
+  readonly limits: DataLimits;
+  readonly sink?: DataSink;
+  readonly signal?: AbortSignal;
+}
+
+export interface FormatStats {
+  bytes: number;
+  records: number;
+  detections: number;
+}
+
+export interface FormatResult {
+  readonly findings: Finding[];
+  readonly stats: FormatStats;
+  readonly error?: ParseError;
+  /** True when a redacted copy was written to the sink. */
+  readonly redacted: boolean;
+}
+
+export type FormatScan = (src: ByteSource, ctx: FormatContext) => Promise<FormatResult>;
