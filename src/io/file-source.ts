@@ -1,40 +1,49 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ByteSource } from '../core/byte-source.js';
 
-/** A local file read with positional reads; nothing is read until a format asks for it. */
+/**
+ * A local file read with positional reads; nothing is read until a format asks for it.
+ *
+ * The reads are synchronous on purpose: scans run on worker threads (one file at a time each),
+ * and the async FileHandle API costs a thread-pool round trip per call — on a folder of small
+ * model files that latency, not the bytes, was most of the wall time.
+ */
 export class FileSource implements ByteSource {
   bytesRead = 0;
+  private closed = false;
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly fd: number,
     readonly size: number,
   ) {}
 
   static async open(path: string): Promise<FileSource> {
-    const handle = await open(path, 'r');
+    const fd = openSync(path, 'r');
     try {
-      const st = await handle.stat();
-      return new FileSource(handle, st.size);
+      return new FileSource(fd, fstatSync(fd).size);
     } catch (e) {
-      await handle.close();
+      closeSync(fd);
       throw e;
     }
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
+    if (this.closed) throw new Error('read after close');
     if (offset < 0 || offset >= this.size || length <= 0) return new Uint8Array(0);
     const n = Math.min(length, this.size - offset);
     const buf = Buffer.allocUnsafe(n);
     let got = 0;
     while (got < n) {
-      const { bytesRead } = await this.handle.read(buf, got, n - got, offset + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
+      const r = readSync(this.fd, buf, got, n - got, offset + got);
+      if (r === 0) break;
+      got += r;
     }
     this.bytesRead += got;
     return new Uint8Array(buf.buffer, buf.byteOffset, got);
   }
 
-  close(): Promise<void> {
-    return this.handle.close();
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 }

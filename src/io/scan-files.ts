@@ -131,63 +131,75 @@ function spawnWorker(): Worker {
   return new Worker(boot, { eval: true, resourceLimits, stdout: false });
 }
 
+/** Files handed to a worker per message: large enough to amortise the round trip, small enough to balance. */
+function batchSize(remaining: number, concurrency: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(remaining / (concurrency * 4))));
+}
+
+type Reply = { id: number; result?: FileScan; failure?: string };
+
+/**
+ * Scans files on `concurrency` worker threads. Each worker gets a batch and answers per file; a
+ * watchdog kills a worker that makes no progress within the time budget, reports the file it was
+ * on, and re-queues the rest of its batch on a fresh worker. A crash (out of memory, a native
+ * fault) is handled the same way: one file is lost to an error entry, never the scan.
+ */
 async function runPool(
   files: readonly WalkEntry[],
   limits: Limits,
   concurrency: number,
   done: (i: number, r: FileScan) => void,
 ): Promise<void> {
-  let next = 0;
-  let seq = 0;
+  const queue = files.map((_, i) => i);
+  const deadlineMs = limits.timeBudgetMs + HARD_DEADLINE_GRACE_MS;
 
   const lane = async (): Promise<void> => {
     let worker: Worker | undefined;
     try {
-      while (next < files.length) {
-        const i = next++;
-        const entry = files[i]!;
+      while (queue.length > 0) {
+        const batch = queue.splice(0, batchSize(queue.length, concurrency));
         worker ??= spawnWorker();
         const w = worker;
-        const id = ++seq;
-        const outcome = await new Promise<{ result?: FileScan; failure?: string; dead?: boolean; timeout?: boolean }>(
-          (resolve) => {
-            const timer = setTimeout(
-              () => resolve({ timeout: true, dead: true }),
-              limits.timeBudgetMs + HARD_DEADLINE_GRACE_MS,
-            );
-            const cleanup = () => {
-              clearTimeout(timer);
-              w.off('message', onMessage);
-              w.off('error', onError);
-              w.off('exit', onExit);
-            };
-            const onMessage = (m: { id: number; result?: FileScan; failure?: string }) => {
-              if (m.id !== id) return;
-              cleanup();
-              resolve(m);
-            };
-            const onError = (e: Error) => {
-              cleanup();
-              resolve({ failure: `worker crashed: ${e.message}`, dead: true });
-            };
-            const onExit = (code: number) => {
-              cleanup();
-              resolve({ failure: `worker exited with code ${code}`, dead: true });
-            };
-            w.on('message', onMessage);
-            w.on('error', onError);
-            w.on('exit', onExit);
-            w.postMessage({ id, entry, limits } satisfies WorkerRequest);
-          },
-        );
-        if (outcome.dead) {
-          await w.terminate();
-          worker = undefined;
+        const pending = new Set(batch);
+        const end = await new Promise<{ dead: boolean; reason?: 'timeout' | string }>((resolve) => {
+          let timer = setTimeout(() => finish({ dead: true, reason: 'timeout' }), deadlineMs);
+          const finish = (r: { dead: boolean; reason?: string }) => {
+            clearTimeout(timer);
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+            resolve(r);
+          };
+          const onMessage = (m: Reply) => {
+            if (!pending.delete(m.id)) return;
+            clearTimeout(timer);
+            timer = setTimeout(() => finish({ dead: true, reason: 'timeout' }), deadlineMs);
+            done(m.id, m.result ?? failed(files[m.id]!, 'internal', m.failure ?? 'unknown worker failure'));
+            if (pending.size === 0) finish({ dead: false });
+          };
+          const onError = (e: Error) => finish({ dead: true, reason: `worker crashed: ${e.message}` });
+          const onExit = (code: number) => finish({ dead: true, reason: `worker exited with code ${code}` });
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          const request: WorkerRequest = { items: batch.map((id) => ({ id, entry: files[id]! })), limits };
+          w.postMessage(request);
+        });
+        if (!end.dead) continue;
+        await w.terminate();
+        worker = undefined;
+        // The worker answers in order, so the first unanswered file is the one it was stuck on.
+        const [culprit, ...rest] = batch.filter((i) => pending.has(i));
+        if (culprit !== undefined) {
+          const entry = files[culprit]!;
+          done(
+            culprit,
+            end.reason === 'timeout'
+              ? failed(entry, 'timeout', `scan did not finish within ${limits.timeBudgetMs} ms`)
+              : failed(entry, 'internal', end.reason ?? 'worker failed'),
+          );
         }
-        if (outcome.result) done(i, outcome.result);
-        else if (outcome.timeout)
-          done(i, failed(entry, 'timeout', `scan did not finish within ${limits.timeBudgetMs} ms`));
-        else done(i, failed(entry, 'internal', outcome.failure ?? 'unknown worker failure'));
+        queue.unshift(...rest);
       }
     } finally {
       await worker?.terminate();

@@ -1,4 +1,4 @@
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 
@@ -28,7 +28,10 @@ export interface WalkOptions {
 /** Folders never worth descending into. */
 const ALWAYS_SKIPPED = new Set(['.git', '.hg', '.svn']);
 
-/** Lists the files under the given paths in a stable order, without reading them. */
+/**
+ * Lists the files under the given paths in a stable order, without reading them. Synchronous
+ * syscalls: one thread-pool round trip per stat made listing large trees slower than scanning them.
+ */
 export async function walk(
   paths: readonly string[],
   opts: WalkOptions,
@@ -48,7 +51,7 @@ export async function walk(
   const visitDir = async (dir: string): Promise<void> => {
     let entries: import('node:fs').Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       problems.push(problemOf(display(dir), e));
       return;
@@ -73,7 +76,7 @@ export async function walk(
     if (seen.has(abs)) return; // the same file named twice (a folder and a file in it) is scanned once
     seen.add(abs);
     try {
-      const st = await stat(abs);
+      const st = statSync(abs);
       files.push({ absPath: abs, displayPath: display(abs), size: st.size, siblings });
     } catch (e) {
       problems.push(problemOf(display(abs), e));
@@ -83,8 +86,8 @@ export async function walk(
   const visitPath = async (abs: string, siblings?: readonly string[]) => {
     let st: import('node:fs').Stats;
     try {
-      st = opts.followSymlinks ? await stat(abs) : await lstat(abs);
-      if (st.isSymbolicLink()) st = await stat(abs);
+      st = opts.followSymlinks ? statSync(abs) : lstatSync(abs);
+      if (st.isSymbolicLink()) st = statSync(abs);
     } catch (e) {
       problems.push(problemOf(display(abs), e));
       return;
@@ -102,7 +105,7 @@ export async function walk(
 
 async function siblingsOf(file: string): Promise<string[]> {
   try {
-    const entries = await readdir(dirname(file), { withFileTypes: true });
+    const entries = readdirSync(dirname(file), { withFileTypes: true });
     return entries.filter((e) => e.isFile()).map((e) => e.name);
   } catch {
     return [];
