@@ -108,8 +108,8 @@ function failed(entry: WalkEntry, code: 'internal' | 'timeout', message: string)
   };
 }
 
-/** Headroom past the per-file time budget before a stuck worker is killed. */
-const HARD_DEADLINE_GRACE_MS = 10_000;
+/** Headroom past the per-file time budget before a stuck worker is killed (scanners stop themselves first). */
+const graceMs = (budgetMs: number) => Math.min(10_000, Math.max(500, budgetMs / 2));
 /** A worker that needs more heap than this dies and its file is reported, not the whole scan. */
 const WORKER_HEAP_MB = 512;
 
@@ -118,16 +118,17 @@ const WORKER_HEAP_MB = 512;
  * the worker first registers tsx's loader (passing `--import tsx` to a worker does not apply it to the
  * worker's own entry module on Node 20).
  */
-function spawnWorker(): Worker {
+function spawnWorker(entry?: URL): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  if (entry) return new Worker(entry, { resourceLimits, stdout: false });
   if (!import.meta.url.endsWith('.ts')) {
     return new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits, stdout: false });
   }
   // The ESM entry that tsx's package exports map names for `tsx/esm/api` under `import`.
   const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./scan-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  const tsEntry = new URL('./scan-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(tsEntry)}); });`;
   return new Worker(boot, { eval: true, resourceLimits, stdout: false });
 }
 
@@ -144,21 +145,23 @@ type Reply = { id: number; result?: FileScan; failure?: string };
  * on, and re-queues the rest of its batch on a fresh worker. A crash (out of memory, a native
  * fault) is handled the same way: one file is lost to an error entry, never the scan.
  */
-async function runPool(
+export async function runPool(
   files: readonly WalkEntry[],
   limits: Limits,
   concurrency: number,
   done: (i: number, r: FileScan) => void,
+  /** Another worker entry implementing the same protocol (tests use one that hangs and crashes). */
+  entry?: URL,
 ): Promise<void> {
   const queue = files.map((_, i) => i);
-  const deadlineMs = limits.timeBudgetMs + HARD_DEADLINE_GRACE_MS;
+  const deadlineMs = limits.timeBudgetMs + graceMs(limits.timeBudgetMs);
 
   const lane = async (): Promise<void> => {
     let worker: Worker | undefined;
     try {
       while (queue.length > 0) {
         const batch = queue.splice(0, batchSize(queue.length, concurrency));
-        worker ??= spawnWorker();
+        worker ??= spawnWorker(entry);
         const w = worker;
         const pending = new Set(batch);
         const end = await new Promise<{ dead: boolean; reason?: 'timeout' | string }>((resolve) => {
