@@ -57,14 +57,7 @@ export const kerasH5Scanner: FormatScanner = {
         }
       }
       metadata.kind ??= 'hdf5';
-      if (root.denseAttributes && !CONFIG_ATTRIBUTES.some((n) => text(root.attributes, n))) {
-        // Dense (fractal-heap) attribute storage is legal but never written for Keras models; a
-        // config hidden there is invisible to this reader, so say so instead of passing the file.
-        error ??= parseError(
-          'unsupported_version',
-          'root group keeps attributes in dense storage (fractal heap), which is not inspected',
-        );
-      }
+      if (root.denseAttributes) metadata.denseAttributes = true;
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
       error = e.error;

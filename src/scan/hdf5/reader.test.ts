@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildHdf5 } from '../../../test/builders/hdf5.js';
@@ -120,6 +122,24 @@ describe('HDF5 root attribute reader', () => {
           const src = new MemorySource(bytes);
           await readRootAttributes(src).catch((e) => expect(e).toBeInstanceOf(ParseFailure));
           expect(src.bytesRead).toBeLessThan(200 * 1024 * 1024);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('property: mutated h5py files (v0 and v3 superblocks, dense attributes) never throw anything but ParseFailure', async () => {
+    const files = ['dense_attributes.h5', 'latest_bidirectional_os.h5', 'nested_lambda_fixed.h5'].map(
+      (f) => new Uint8Array(readFileSync(resolve(process.cwd(), 'test/fixtures/keras', f))),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(files.length - 1),
+        fc.array(fc.tuple(fc.nat(4095), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+        async (which, edits) => {
+          const bytes = files[which]!.slice();
+          for (const [at, v] of edits) if (at < bytes.length) bytes[at] = v;
+          await read(bytes).catch((e) => expect(e).toBeInstanceOf(ParseFailure));
         },
       ),
       { numRuns: 400 },

@@ -8,6 +8,7 @@ import type { ByteSource } from '../../core/byte-source.js';
 import { fail, type ParseError, ParseFailure } from '../../core/result.js';
 import { decodeAttribute, type RawAttribute } from './attribute.js';
 import { Cursor, UNDEFINED_ADDRESS } from './cursor.js';
+import { decodeAttributeInfo, readDenseAttributes } from './dense.js';
 import { GlobalHeap } from './global-heap.js';
 import { DEFAULT_HDF5_LIMITS, Hdf5Io, type Hdf5Limits } from './io.js';
 import { MSG_ATTRIBUTE, MSG_ATTRIBUTE_INFO, readObjectHeader } from './object-header.js';
@@ -27,7 +28,7 @@ export interface Hdf5Attribute {
 export interface RootAttributes {
   readonly superblock: Superblock;
   readonly attributes: readonly Hdf5Attribute[];
-  /** True when the root keeps attributes in dense storage (fractal heap), which we do not read. */
+  /** True when the root keeps (some) attributes in dense storage (fractal heap + B-tree). */
   readonly denseAttributes: boolean;
   readonly bytesRead: number;
   /** First problem met after the root header was found; the attributes before it are still returned. */
@@ -61,15 +62,6 @@ async function stringElements(raw: RawAttribute, sb: Superblock, heap: GlobalHea
   return out;
 }
 
-/** Attribute Info message: a defined fractal heap address means attributes live in dense storage. */
-function usesDenseStorage(body: Uint8Array, offset: number, sb: Superblock): boolean {
-  const c = new Cursor(body, offset);
-  c.u8('attribute info version');
-  const flags = c.u8('attribute info flags');
-  if (flags & 0x01) c.u16('max creation index');
-  return c.uint(sb.sizeOfOffsets, 'fractal heap address') !== UNDEFINED_ADDRESS;
-}
-
 /** Reads every attribute on the root group that is a string (scalar or array); others are listed by name. */
 export async function readRootAttributes(
   src: ByteSource,
@@ -84,9 +76,21 @@ export async function readRootAttributes(
   const attributes: Hdf5Attribute[] = [];
   let denseAttributes = false;
   let error = header.error;
+  const messages = [...header.messages];
   for (const msg of header.messages) {
+    if (msg.type !== MSG_ATTRIBUTE_INFO) continue;
     try {
-      if (msg.type === MSG_ATTRIBUTE_INFO) denseAttributes ||= usesDenseStorage(msg.data, msg.offset, sb);
+      const info = decodeAttributeInfo(msg.data, msg.offset, sb);
+      if (!info) continue;
+      denseAttributes = true;
+      messages.push(...(await readDenseAttributes(io, sb, info)));
+    } catch (e) {
+      if (!(e instanceof ParseFailure)) throw e;
+      error ??= e.error;
+    }
+  }
+  for (const msg of messages) {
+    try {
       if (msg.type !== MSG_ATTRIBUTE) continue;
       const raw = decodeAttribute(msg.data, msg.offset, sb, limits.maxElements);
       if (raw.type.kind === 'other') {
