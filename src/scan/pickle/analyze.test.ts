@@ -482,3 +482,21 @@ describe('hostile structure and limits', () => {
     expect(run(pk(proto(4), frame(body))).findings).toEqual([]);
   });
 });
+
+describe('loader-exact stack semantics', () => {
+  it('SETITEM reaches a dict below an open MARK, as the C loader does (no early stop before the payload)', () => {
+    const b = pk(
+      proto(2),
+      EMPTY_DICT,
+      MARK,
+      str('k'),
+      str('v'),
+      SETITEM,
+      POP,
+      callGlobal('os', 'system', str(CMD)).subarray(2),
+    );
+    const a = run(b);
+    expect(a.error).toBeUndefined();
+    expectCallable(a, 'os.system');
+  });
+});

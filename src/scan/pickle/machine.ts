@@ -403,9 +403,10 @@ export class PickleMachine {
           this.top(at);
           break;
         case 0x61: {
-          // APPEND
-          const v = this.pop(at);
-          const target = this.top(at);
+          // APPEND: like the C loader's do_append, the target may sit below the top MARK.
+          if (st.length < 2) this.underflow(at);
+          const v = st.pop() as Value;
+          const target = st[st.length - 1] as Value;
           if (target instanceof Seq) target.push(v);
           else this.sink.onWrite(target, v, at, 'APPEND');
           break;
@@ -413,20 +414,20 @@ export class PickleMachine {
         case 0x65: {
           // APPENDS
           const m = this.popMark(at);
-          if (m < 1 || m - 1 < this.fence) this.underflow(at);
+          if (m < 1) this.underflow(at);
           const target = st[m - 1] as Value;
           if (target instanceof Seq) for (let i = m; i < st.length; i++) target.push(st[i] as Value);
-          else this.sink.onWrite(target, this.seqFrom('list', m), at, 'APPENDS');
+          else if (st.length > m) this.sink.onWrite(target, this.seqFrom('list', m), at, 'APPENDS');
           st.length = m;
           break;
         }
         case 0x90: {
           // ADDITEMS
           const m = this.popMark(at);
-          if (m < 1 || m - 1 < this.fence) this.underflow(at);
+          if (m < 1) this.underflow(at);
           const target = st[m - 1] as Value;
           if (target instanceof Seq) for (let i = m; i < st.length; i++) target.push(st[i] as Value);
-          else this.sink.onWrite(target, this.seqFrom('set', m), at, 'ADDITEMS');
+          else if (st.length > m) this.sink.onWrite(target, this.seqFrom('set', m), at, 'ADDITEMS');
           st.length = m;
           break;
         }
@@ -510,10 +511,11 @@ export class PickleMachine {
           st.push(new Seq('dict', this.budget));
           break;
         case 0x73: {
-          // SETITEM
-          const v = this.pop(at);
-          const k = this.pop(at);
-          const target = this.top(at);
+          // SETITEM: like do_setitems in the C loader, no MARK fence applies.
+          if (st.length < 3) this.underflow(at);
+          const v = st.pop() as Value;
+          const k = st.pop() as Value;
+          const target = st[st.length - 1] as Value;
           if (target instanceof Seq) target.pushPair(k, v);
           else {
             const pair = new Seq('tuple', this.budget);
@@ -526,12 +528,12 @@ export class PickleMachine {
         case 0x75: {
           // SETITEMS
           const m = this.popMark(at);
-          if (m < 1 || m - 1 < this.fence) this.underflow(at);
+          if (m < 1) this.underflow(at);
           if ((st.length - m) % 2 !== 0) throw new VmStop('invalid_structure', 'odd number of items for SETITEMS', at);
           const target = st[m - 1] as Value;
           const d = target instanceof Seq ? target : new Seq('dict', this.budget);
           for (let i = m; i < st.length; i += 2) d.pushPair(st[i] as Value, st[i + 1] as Value);
-          if (!(target instanceof Seq)) this.sink.onWrite(target, d, at, 'SETITEMS');
+          if (!(target instanceof Seq) && st.length > m) this.sink.onWrite(target, d, at, 'SETITEMS');
           st.length = m;
           break;
         }
