@@ -8,9 +8,14 @@ import type { ByteSource } from '../core/byte-source.js';
  * and the async FileHandle API costs a thread-pool round trip per call — on a folder of small
  * model files that latency, not the bytes, was most of the wall time.
  */
+/** Bytes kept from the start of every file. */
+const HEAD_CACHE = 64 * 1024;
+
 export class FileSource implements ByteSource {
   bytesRead = 0;
   private closed = false;
+  /** The file's first bytes, read once: sniffing, headers and whole small files are served from here. */
+  private head: Uint8Array | undefined;
   private constructor(
     private readonly fd: number,
     readonly size: number,
@@ -30,6 +35,14 @@ export class FileSource implements ByteSource {
     if (this.closed) throw new Error('read after close');
     if (offset < 0 || offset >= this.size || length <= 0) return new Uint8Array(0);
     const n = Math.min(length, this.size - offset);
+    if (offset + n <= HEAD_CACHE) {
+      this.head ??= this.pread(0, Math.min(HEAD_CACHE, this.size));
+      return this.head.subarray(offset, offset + n);
+    }
+    return this.pread(offset, n);
+  }
+
+  private pread(offset: number, n: number): Uint8Array {
     const buf = Buffer.allocUnsafe(n);
     let got = 0;
     while (got < n) {
