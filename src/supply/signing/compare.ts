@@ -50,7 +50,9 @@ export async function compareModel(root: string, manifest: SignedManifest, opts:
       file = m[1]!;
       range = `${m[2]}:${m[3]}`;
     }
-    if (r.algorithm !== ser.hash_type) throw new Error(`resource ${r.name} uses ${r.algorithm}, not ${ser.hash_type}`);
+    if (!algorithmMatches(r.algorithm, ser)) {
+      throw new Error(`resource ${r.name} uses ${r.algorithm}, not ${ser.hash_type}`);
+    }
     const canon = listing.single ? file : canonicalRelPath(file);
     if (canon === undefined) throw new Error(`resource name ${JSON.stringify(file)} is not a relative path`);
     const key = listing.single && (canon === '.' || canon === '') ? '.' : canon;
@@ -109,6 +111,15 @@ export async function compareModel(root: string, manifest: SignedManifest, opts:
     checkedFiles: present.size,
     warnings,
   };
+}
+
+/**
+ * The spec has every resource carry `hash_type`; model_signing's shard hasher writes
+ * `<hash>-sharded-<shard_size>` instead (up to v1.1.0), so both spellings are accepted.
+ */
+function algorithmMatches(algorithm: string, ser: SignedManifest['serialization']): boolean {
+  if (algorithm === ser.hash_type) return true;
+  return ser.method === 'shards' && algorithm === `${ser.hash_type}-sharded-${ser.shard_size}`;
 }
 
 export function diffIsClean(d: ModelDiff): boolean {
