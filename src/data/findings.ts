@@ -72,7 +72,8 @@ export function fieldFinding(
   const pct = share >= 0.995 ? '100%' : share >= 0.01 ? `${Math.round(share * 100)}%` : '<1%';
   const base = severityFor(d);
   const severity = d.kind === 'pii' && share >= 0.5 && hit.count >= 10 ? RAISE[base] : base;
-  const label = d.label.toLowerCase();
+  // "E-mail address" reads as "e-mail address" mid-sentence; "GitHub token" keeps its capital.
+  const label = /^[A-Z][a-z]/.test(d.label) ? d.label[0]!.toLowerCase() + d.label.slice(1) : d.label;
   const noun = 'rows';
   return findingOf(d.kind === 'secret' ? SECRET_RULE : PII_RULE, {
     ...whereFields(hit.first),

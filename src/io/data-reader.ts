@@ -4,8 +4,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { ScanReport, TargetResult } from '../core/target.js';
 import type { DataSink } from '../data/formats/context.js';
-import { type DataScanOptions, REDACTABLE, scanDataSource } from '../data/scan.js';
 import { sniffDataFormat } from '../data/formats/sniff.js';
+import { type DataScanOptions, REDACTABLE, scanDataSource } from '../data/scan.js';
 import { FileSource } from './file-source.js';
 import { walk } from './walk.js';
 
@@ -77,7 +77,14 @@ export async function scanDataFiles(paths: readonly string[], opts: DataScanFile
     try {
       src = await FileSource.open(f.absPath);
     } catch (e) {
-      targets.push({ path: f.displayPath, format: 'unknown', status: 'error', error: { code: 'io_error', message: String(e) }, sizeBytes: f.size, bytesRead: 0 });
+      targets.push({
+        path: f.displayPath,
+        format: 'unknown',
+        status: 'error',
+        error: { code: 'io_error', message: String(e) },
+        sizeBytes: f.size,
+        bytesRead: 0,
+      });
       continue;
     }
     let sink: FileSink | undefined;
@@ -87,15 +94,20 @@ export async function scanDataFiles(paths: readonly string[], opts: DataScanFile
         const format = opts.format ?? sniffDataFormat(basename(f.absPath), await src.read(0, 8192));
         if (REDACTABLE.has(format)) {
           target = singleFile ? outRoot : join(outRoot, relative(opts.cwd, f.absPath).replace(/^(\.\.[/\\])+/, ''));
-          if (inputs.has(target)) throw new Error(`refusing to overwrite an input file with its redacted copy: ${target}`);
+          if (inputs.has(target))
+            throw new Error(`refusing to overwrite an input file with its redacted copy: ${target}`);
           await mkdir(dirname(target), { recursive: true });
           sink = new FileSink(target);
         }
       }
-      const r = await scanDataSource(src, { path: f.displayPath, name: basename(f.absPath) }, {
-        ...opts,
-        ...(sink ? { redactTo: sink } : {}),
-      });
+      const r = await scanDataSource(
+        src,
+        { path: f.displayPath, name: basename(f.absPath) },
+        {
+          ...opts,
+          ...(sink ? { redactTo: sink } : {}),
+        },
+      );
       findings.push(...r.findings);
       bytes += r.stats.bytes;
       if (sink && target && r.redacted && !r.error) {
@@ -106,18 +118,36 @@ export async function scanDataFiles(paths: readonly string[], opts: DataScanFile
         path: f.displayPath,
         format: `data/${r.format}`,
         status: r.format === 'binary' ? 'skipped' : r.error ? (r.findings.length ? 'partial' : 'error') : 'ok',
-        ...(r.error ? { error: r.error } : r.format === 'binary' ? { error: { code: 'unknown_format', message: 'binary file, not a data format' } } : {}),
+        ...(r.error
+          ? { error: r.error }
+          : r.format === 'binary'
+            ? { error: { code: 'unknown_format', message: 'binary file, not a data format' } }
+            : {}),
         sizeBytes: f.size,
         bytesRead: src.bytesRead,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
       });
     } catch (e) {
       await sink?.abort();
-      targets.push({ path: f.displayPath, format: 'unknown', status: 'error', error: { code: 'io_error', message: e instanceof Error ? e.message : String(e) }, sizeBytes: f.size, bytesRead: src.bytesRead });
+      targets.push({
+        path: f.displayPath,
+        format: 'unknown',
+        status: 'error',
+        error: { code: 'io_error', message: e instanceof Error ? e.message : String(e) },
+        sizeBytes: f.size,
+        bytesRead: src.bytesRead,
+      });
     } finally {
       await src.close();
     }
   }
   findings.sort(compareFindings);
-  return { targets, findings, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0), redacted, bytes };
+  return {
+    targets,
+    findings,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    redacted,
+    bytes,
+  };
 }

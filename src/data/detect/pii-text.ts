@@ -118,7 +118,7 @@ const STRONG_LEAD = /^(?:Mr|Mrs|Ms|Dr|Prof|Dear|[Pp]atient)/;
 export const personName: Detector = {
   id: 'person-name',
   kind: 'pii',
-  label: 'Person name (with introducing context)',
+  label: 'Person name',
   anchors: [
     ...casings('name'),
     'Mr',

@@ -1,0 +1,120 @@
+import { parseArgs } from 'node:util';
+import type { Finding } from '../../core/finding.js';
+import type { ScanReport } from '../../core/target.js';
+import { DATA_RULES } from '../../data/rules.js';
+import { scanDataFiles } from '../../io/data-reader.js';
+import { REPORT_FORMATS, renderReport } from '../../report/index.js';
+import { TOOL } from '../../version.js';
+import { oneOf, parseSeverityFlag } from '../args.js';
+import { writeOutput } from '../output.js';
+import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
+import { exitFor } from './scan.js';
+
+const usage = `Usage: warden data <subcommand> [options]
+
+Subcommands:
+  scan PATH...      find secrets and personal data in datasets, notebooks and configs
+  poison PATH       look for poisoning signals in a labelled text dataset
+  manifest PATH     write a manifest of file digests, sizes and row counts
+  verify MANIFEST   compare a dataset with its manifest (added, removed, changed files)
+
+warden data scan PATH... [options]
+  -f, --format FORMAT     text (default), json, sarif or markdown
+  -o, --output FILE       write the report to FILE
+      --fail-on SEVERITY  exit 1 at or above this severity (default: high; none to never fail)
+      --redact OUT        write sanitized copies (masked values, same format) to OUT: a file when
+                          scanning one file, otherwise a folder mirroring the inputs; inputs are never modified
+      --kind KIND         secret or pii (repeatable; default both)
+      --min-score N       detection threshold 0..1 (default 0.5)
+      --exclude GLOB      skip paths matching GLOB (repeatable)
+
+warden data poison PATH --label-column y --text-column x [--reference FILE] [--top N] [-f FORMAT]
+warden data manifest PATH [-o MANIFEST]     (default: warden-data.manifest.json next to PATH)
+warden data verify MANIFEST [--root DIR]
+
+Formats are recognised by content and extension: CSV/TSV (per column), JSON Lines (per key path),
+JSON, Jupyter notebooks (per cell), Parquet (per column), and any other text.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or tool error.
+`;
+
+/** Renders a data report; the one place that picks the reporter, so the format set stays shared. */
+export function renderDataReport(
+  format: string,
+  report: ScanReport,
+  command: string,
+  io: CliIO,
+  toFile: boolean,
+): string {
+  const f = oneOf(format, REPORT_FORMATS, '--format');
+  return renderReport(
+    f,
+    { report, tool: TOOL, rules: DATA_RULES, command },
+    { color: io.isTTY && !toFile && !io.env.NO_COLOR, baseDir: io.cwd },
+  );
+}
+
+export async function emit(io: CliIO, output: string | undefined, text: string): Promise<void> {
+  if (output) await writeOutput(io.cwd, output, text);
+  else io.stdout(text);
+}
+
+async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', short: 'f', default: 'text' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string', default: 'high' },
+      redact: { type: 'string' },
+      kind: { type: 'string', multiple: true },
+      'min-score': { type: 'string' },
+      exclude: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
+  oneOf(values.format, REPORT_FORMATS, '--format');
+  const failOn = parseSeverityFlag(values['fail-on'], '--fail-on');
+  const kinds = values.kind?.map((k) => oneOf(k, ['secret', 'pii'] as const, '--kind'));
+  const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
+  if (minScore !== undefined && !(minScore >= 0 && minScore <= 1))
+    throw new UsageError('--min-score: expected a number from 0 to 1');
+
+  const report = await scanDataFiles(positionals, {
+    cwd: io.cwd,
+    exclude: values.exclude,
+    ...(values.redact ? { redactOut: values.redact } : {}),
+    ...(kinds ? { kinds } : {}),
+    ...(minScore === undefined ? {} : { minScore }),
+  });
+  const missing = report.targets.filter((t) => t.error?.code === 'not_found' || t.error?.code === 'io_error');
+  for (const t of missing) io.stderr(`warden data scan: ${t.error?.message}\n`);
+  for (const [from, to] of report.redacted) io.stderr(`redacted copy of ${from} written to ${to}\n`);
+  const text = renderDataReport(
+    values.format,
+    report,
+    `warden data scan ${args.join(' ')}`,
+    io,
+    Boolean(values.output),
+  );
+  await emit(io, values.output, text);
+  if (missing.length > 0) return EXIT.error;
+  return exitFor(report.findings as Finding[], failOn);
+}
+
+const SUBCOMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIO) => Promise<number>>> = {
+  scan: scanSub,
+};
+
+export const dataCommand: Command = {
+  name: 'data',
+  summary: 'find secrets, personal data and poisoning in datasets; dataset manifests',
+  usage,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError('give a subcommand: scan, poison, manifest or verify');
+    const run = SUBCOMMANDS[sub];
+    if (!run) throw new UsageError(`unknown subcommand '${sub}' (expected scan, poison, manifest or verify)`);
+    return run(rest, io);
+  },
+};
