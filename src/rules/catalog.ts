@@ -1,5 +1,6 @@
 import type { Rule } from '../core/rule.js';
 import { SEVERITIES, severityRank } from '../core/severity.js';
+import { DATA_RULES } from '../data/rules.js';
 import { ENGINE_RULE_LIST } from '../scan/engine-rules.js';
 import { SCANNERS } from '../scan/registry.js';
 
@@ -8,7 +9,7 @@ export const RULE_ID_PATTERN = /^[a-z0-9-]+\/[a-z0-9-]+$/;
 
 /** Every place rules are defined; new rule sources (supply chain, data, code) are one entry here. */
 function ruleSources(): readonly (readonly Rule[])[] {
-  return [ENGINE_RULE_LIST, ...SCANNERS.map((s) => s.rules)];
+  return [ENGINE_RULE_LIST, ...SCANNERS.map((s) => s.rules), DATA_RULES];
 }
 
 /**

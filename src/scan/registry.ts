@@ -8,6 +8,7 @@ import { mlflowScanner } from './formats/mlflow.js';
 import { numpyScanner } from './formats/numpy.js';
 import { pickleScanner } from './formats/pickle.js';
 import { pythonSourceScanner } from './formats/python-source.js';
+import { pytorchLegacyScanner } from './formats/pytorch-legacy.js';
 import { pytorchZipScanner } from './formats/pytorch-zip.js';
 import { safetensorsScanner } from './formats/safetensors.js';
 import { sevenZipScanner } from './formats/sevenzip.js';
@@ -26,19 +27,21 @@ export const SCANNERS: readonly FormatScanner[] = [
   ggufScanner,
   kerasH5Scanner,
   pytorchZipScanner,
+  pytorchLegacyScanner,
   zipScanner,
   sevenZipScanner,
   tarScanner,
   gzipScanner,
-  zlibScanner,
   bzip2Scanner,
   xzScanner,
   lz4Scanner,
-  lzmaScanner,
   kerasConfigScanner,
   hfConfigScanner,
   mlflowScanner,
   pythonSourceScanner,
+  // Weak magic (two or three bytes, checked by trial decoding): after everything distinctive.
+  zlibScanner,
+  lzmaScanner,
   pickleScanner,
 ];
 
