@@ -86,7 +86,11 @@ async function main(): Promise<void> {
   const scores: Record<string, Array<[number, 0 | 1]>> = {};
   for (const s of dev) {
     const score = guard.scanInput(s.text).score;
-    for (const g of groupOf(s)) (scores[g] ??= []).push([score, s.label]);
+    for (const g of groupOf(s)) {
+      const list = scores[g] ?? [];
+      list.push([score, s.label]);
+      scores[g] = list;
+    }
   }
   for (const [name, detect] of Object.entries(detectors)) {
     const t0 = performance.now();

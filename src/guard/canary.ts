@@ -26,7 +26,7 @@ export function canaryKey(text: string): string {
  */
 export function findCanary(text: string, canary: string): { start: number; end: number } | undefined {
   const key = canaryKey(canary);
-  if (key.length < 8) return undefined;
+  if (key.length < 6) return undefined;
   const pos: number[] = [];
   let skeleton = '';
   for (let i = 0; i < text.length; i++) {
@@ -37,8 +37,12 @@ export function findCanary(text: string, canary: string): { start: number; end: 
       pos.push(i);
     }
   }
-  // The random body alone also counts: models often drop the prefix.
-  for (const needle of [key, key.slice(CANARY_PREFIX.length)]) {
+  // For our own tokens the random body alone also counts: models often drop the prefix.
+  const needles =
+    key.startsWith(CANARY_PREFIX) && key.length >= CANARY_PREFIX.length + 12
+      ? [key, key.slice(CANARY_PREFIX.length)]
+      : [key];
+  for (const needle of needles) {
     const at = skeleton.indexOf(needle);
     if (at >= 0) return { start: pos[at]!, end: pos[at + needle.length - 1]! + 1 };
   }

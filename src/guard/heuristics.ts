@@ -242,7 +242,7 @@ export const HEURISTIC_RULES: readonly HeuristicRule[] = [
     category: 'delimiter-injection',
     weight: 0.8,
     pattern: re(
-      '\\b(?:end of (?:the )?(?:user |system )?(?:input|prompt|document|context|text|instructions|conversation|email|data)|(?:begin|start)(?:ning)? of (?:new |system |admin )?(?:instructions|prompt))\\b|%%%|={4,} ?(?:end|system|new)|-{4,} ?(?:end|system|new)',
+      '\\b(?:end of (?:the )?(?:user |system )?(?:input|prompt|document|context|text|instructions|conversation|email|data)|(?:begin|start)(?:ning)? of (?:new |system |admin )?(?:instructions|prompt))\\b|%%%|(?<!=)={4,} ?(?:end|system|new)|(?<!-)-{4,} ?(?:end|system|new)',
     ),
   },
   {
