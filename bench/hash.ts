@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toHex } from '../src/supply/hashing/algorithms.js';
@@ -60,6 +60,13 @@ function sha256sum(paths: string[]): { seconds: number; digests: string[] } {
   };
 }
 
+/** OpenSSL's CLI uses the same SHA-NI code as node:crypto: the ceiling for one stream. */
+function opensslDgst(path: string): number | undefined {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('openssl', ['dgst', '-sha256', path], { encoding: 'utf8' });
+  return r.status === 0 ? Number(process.hrtime.bigint() - t) / 1e9 : undefined;
+}
+
 async function warden(jobs: HashJob[], mode: 'threads' | 'main'): Promise<{ seconds: number; digests: string[] }> {
   const t = process.hrtime.bigint();
   const out = await hashJobs(jobs, 'sha256', { mode });
@@ -93,7 +100,13 @@ for (const p of many) fill(p, fileBytes);
 spawnSync('cat', [ONE, ...many], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 console.log(`node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'})`);
-console.log(`sha256sum: ${spawnSync('sha256sum', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}\n`);
+console.log(`sha256sum: ${spawnSync('sha256sum', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}`);
+// Other work on the machine skews every row; the load average says how much.
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`,
+);
 
 const RUNS = 3;
 console.log(`one file, ${oneBytes / 2 ** 30} GiB (best of ${RUNS})`);
@@ -102,6 +115,8 @@ row('  sha256sum', oneBytes, s1.seconds);
 const w1 = await best(RUNS, () => warden([{ path: ONE, start: 0, end: oneBytes }], 'main'));
 row('  warden (stream, reads on libuv pool)', oneBytes, w1.seconds, s1.seconds);
 if (w1.digests[0] !== s1.digests[0]) throw new Error('digest mismatch on the single file');
+const o1 = opensslDgst(ONE);
+if (o1 !== undefined) row('  (openssl dgst -sha256, for reference)', oneBytes, o1, s1.seconds);
 const shards = shardRanges(oneBytes, 256 * 2 ** 20).map(([start, end]) => ({ path: ONE, start, end }));
 const w1s = await best(RUNS, () => warden(shards, 'threads'));
 row('  warden shards of 256 MiB, worker threads', oneBytes, w1s.seconds, s1.seconds);
@@ -119,3 +134,8 @@ if (w2t.digests.join() !== s2.digests.join() || w2m.digests.join() !== s2.digest
   throw new Error('digest mismatch on the many files');
 }
 console.log('\nall digests agree with sha256sum');
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
