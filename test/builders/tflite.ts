@@ -59,7 +59,9 @@ function writeObject(o: Out, x: Fb): number {
     case 'ints': {
       const p = o.reserve(4 + 4 * x.v.length);
       o.u32(p, x.v.length);
-      x.v.forEach((v, i) => o.i32(p + 4 + 4 * i, v));
+      x.v.forEach((v, i) => {
+        o.i32(p + 4 + 4 * i, v);
+      });
       return p;
     }
     case 'tables': {
@@ -99,7 +101,9 @@ function writeObject(o: Out, x: Fb): number {
       }
       o.u16(vt, 4 + 2 * n);
       o.u16(vt + 2, o.buf.length - table);
-      offsets.forEach((off, i) => o.u16(vt + 4 + 2 * i, off));
+      offsets.forEach((off, i) => {
+        o.u16(vt + 4 + 2 * i, off);
+      });
       for (const [p, f] of refs) o.u32(p, writeObject(o, f) - p);
       return table;
     }
