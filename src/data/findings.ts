@@ -56,6 +56,8 @@ export interface FieldHit {
 }
 
 const nf = new Intl.NumberFormat('en-US');
+const COMMON_NOUN =
+  /^(?:E-mail|Phone|Payment|Person|Street|Private|Public|Secret|Credential|Connection|International|Spanish|Dutch|Indian|JSON)\b/;
 
 /**
  * One finding per column (or JSON key path) and detector: "column `email` — 98% e-mail
@@ -73,7 +75,7 @@ export function fieldFinding(
   const base = severityFor(d);
   const severity = d.kind === 'pii' && share >= 0.5 && hit.count >= 10 ? RAISE[base] : base;
   // "E-mail address" reads as "e-mail address" mid-sentence; "GitHub token" keeps its capital.
-  const label = /^[A-Z][a-z-]/.test(d.label) ? d.label[0]!.toLowerCase() + d.label.slice(1) : d.label;
+  const label = COMMON_NOUN.test(d.label) ? d.label[0]!.toLowerCase() + d.label.slice(1) : d.label;
   const noun = 'rows';
   return findingOf(d.kind === 'secret' ? SECRET_RULE : PII_RULE, {
     ...whereFields(hit.first),

@@ -145,7 +145,7 @@ describe('Parquet', () => {
     const msgs = r.findings.map((f) => f.message);
     expect(msgs).toContain('column `email` — 100% e-mail address (90 of 90 rows; email)');
     expect(msgs.some((m) => m.startsWith('column `card_number` — 100% payment card number'))).toBe(true);
-    expect(msgs.some((m) => m.startsWith('column `text` — 1% stripe live secret'))).toBe(true);
+    expect(msgs.some((m) => m.startsWith('column `text` — 1% Stripe live secret'))).toBe(true);
   });
 
   it('a truncated Parquet file is an error, not a crash', async () => {

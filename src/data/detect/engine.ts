@@ -1,3 +1,4 @@
+import { type Automaton, buildAutomaton, runAutomaton } from './aho.js';
 import { NUMERIC_CANDIDATE } from './pii-numeric.js';
 import type { DetectionKind, Detector } from './types.js';
 
@@ -14,43 +15,21 @@ export interface Candidate {
 /** A detector set compiled once: every anchor in one alternation, mapped back to detectors. */
 export interface CompiledSet {
   readonly detectors: readonly Detector[];
-  readonly anchorRe: RegExp | undefined;
-  /** anchor → [detector index, offset of that detector's anchor inside this one] pairs. */
-  readonly byAnchor: ReadonlyMap<string, readonly (readonly [number, number])[]>;
+  readonly automaton: Automaton | undefined;
+  /** anchor index → indices of the detectors that listed it. */
+  readonly byAnchor: ReadonlyArray<readonly number[]>;
   /** Detectors fed by the shared numeric candidate pass. */
   readonly numeric: readonly number[];
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 export function compileSet(detectors: readonly Detector[]): CompiledSet {
-  const anchors = new Set<string>();
-  for (const d of detectors) for (const a of d.anchors) anchors.add(a);
-  const sorted = [...anchors].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const byAnchor = new Map<string, Array<readonly [number, number]>>();
-  // The alternation reports the longest anchor at a position; an anchor containing a shorter one
-  // (`sk-ant-` ⊃ `sk-`, `authToken` ⊃ `Token`) must wake the shorter one's detectors too.
-  for (const a of sorted) {
-    const list: Array<readonly [number, number]> = [];
-    detectors.forEach((d, i) => {
-      for (const b of d.anchors) {
-        for (let off = a.indexOf(b); off !== -1; off = a.indexOf(b, off + 1)) list.push([i, off]);
-      }
-    });
-    byAnchor.set(a, list);
-  }
+  const anchors = [...new Set(detectors.flatMap((d) => d.anchors))];
+  const byAnchor = anchors.map((a) => detectors.flatMap((d, i) => (d.anchors.includes(a) ? [i] : [])));
   const numeric: number[] = [];
   detectors.forEach((d, i) => {
     if (d.anchors.length === 0) numeric.push(i);
   });
-  return {
-    detectors,
-    anchorRe: sorted.length ? new RegExp(sorted.map(escapeRe).join('|'), 'g') : undefined,
-    byAnchor,
-    numeric,
-  };
+  return { detectors, automaton: anchors.length ? buildAutomaton(anchors) : undefined, byAnchor, numeric };
 }
 
 const CONTEXT_WINDOW = 48;
@@ -68,6 +47,8 @@ export function contextScore(d: Detector, base: number, before: string): number 
 export interface RawScanOptions {
   /** Lower-cased text that applies to every match (a CSV header, a JSON key). */
   readonly extraContext?: string;
+  /** False: skip context scoring (score = base), for callers that rescore with better context. */
+  readonly context?: boolean;
 }
 
 /**
@@ -77,39 +58,50 @@ export interface RawScanOptions {
 export function scanCandidates(text: string, set: CompiledSet, opts: RawScanOptions = {}): Candidate[] {
   const n = set.detectors.length;
   const hits: (number[] | undefined)[] = new Array(n);
-  const re = set.anchorRe;
-  if (re) {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const list = set.byAnchor.get(m[0]);
-      if (!list) continue;
-      for (const [i, off] of list) {
+  if (set.automaton) {
+    runAutomaton(set.automaton, text, (anchor, start) => {
+      for (const i of set.byAnchor[anchor]!) {
         let h = hits[i];
         if (!h) {
           h = [];
           hits[i] = h;
         }
-        h.push(m.index + off);
+        h.push(start);
       }
-    }
+    });
   }
   if (set.numeric.length > 0) {
     const pairs: number[] = [];
+    const counts: number[] = [];
     NUMERIC_CANDIDATE.lastIndex = 0;
     for (let m = NUMERIC_CANDIDATE.exec(text); m; m = NUMERIC_CANDIDATE.exec(text)) {
-      // Cheap pre-check: at least six digits, or an IPv4-shaped run; most numbers in data fail here.
+      // Digit count decides which validators see the run; most numbers in data reach none.
       const v = m[0];
       let digits = 0;
       for (let k = 0; k < v.length; k++) {
         const c = v.charCodeAt(k);
         if (c >= 48 && c <= 57) digits++;
       }
-      if (digits >= 6 || (digits >= 4 && v.includes('.'))) pairs.push(m.index, m.index + v.length);
+      if (digits >= 6 || (digits >= 4 && v.includes('.'))) {
+        pairs.push(m.index, m.index + v.length);
+        counts.push(digits);
+      }
     }
-    if (pairs.length > 0) for (const i of set.numeric) hits[i] = pairs;
+    if (pairs.length > 0) {
+      for (const i of set.numeric) {
+        const [lo, hi] = set.detectors[i]!.digits ?? [0, Number.MAX_SAFE_INTEGER];
+        const mine: number[] = [];
+        for (let j = 0; j < counts.length; j++) {
+          const c = counts[j]!;
+          if (c >= lo && c <= hi) mine.push(pairs[2 * j]!, pairs[2 * j + 1]!);
+        }
+        if (mine.length > 0) hits[i] = mine;
+      }
+    }
   }
   const out: Candidate[] = [];
   const extra = opts.extraContext ?? '';
+  const withContext = opts.context !== false;
   for (let i = 0; i < n; i++) {
     const h = hits[i];
     if (!h) continue;
@@ -123,8 +115,12 @@ export function scanCandidates(text: string, set: CompiledSet, opts: RawScanOpti
       continue;
     }
     for (const r of raw) {
-      const before = `${extra} ${text.slice(Math.max(0, r.start - CONTEXT_WINDOW), r.start).toLowerCase()}`;
-      out.push({ detector: d, start: r.start, end: r.end, score: contextScore(d, r.score, before), base: r.score });
+      let score = r.score;
+      if (withContext && (d.context || d.negativeContext)) {
+        const before = `${extra} ${text.slice(Math.max(0, r.start - CONTEXT_WINDOW), r.start).toLowerCase()}`;
+        score = contextScore(d, r.score, before);
+      }
+      out.push({ detector: d, start: r.start, end: r.end, score, base: r.score });
     }
   }
   return resolveOverlaps(out);

@@ -46,7 +46,12 @@ export const NUMERIC_REGEXES: readonly RegExp[] = [
 ];
 
 function digitsOf(s: string): string {
-  return s.replace(/\D/g, '');
+  let d = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) d += s[i];
+  }
+  return d;
 }
 
 /** The candidate, then the candidate with trailing space-separated groups dropped (max two). */
@@ -99,18 +104,20 @@ function numericDetector(
     ...(opts.negativeContext ? { negativeContext: opts.negativeContext } : {}),
     find(text, pairs) {
       const out: RawMatch[] = [];
+      const attempt = (s: number, e: number): boolean => {
+        if (bounds && !cleanBounds(text, s, e)) return false;
+        const r = check(text.slice(s, e), text, s, e);
+        const m = typeof r === 'number' ? { start: s, end: e, score: r } : r;
+        if (m.score <= 0) return false;
+        out.push(m);
+        return true;
+      };
       for (let i = 0; i + 1 < pairs.length; i += 2) {
         const s0 = pairs[i]!;
         const e0 = pairs[i + 1]!;
-        for (const [s, e] of opts.trim ? variants(text, s0, e0) : [[s0, e0] as const]) {
-          if (bounds && !cleanBounds(text, s, e)) continue;
-          const r = check(text.slice(s, e), text, s, e);
-          const m = typeof r === 'number' ? { start: s, end: e, score: r } : r;
-          if (m.score > 0) {
-            out.push(m);
-            break;
-          }
-        }
+        // Trailing groups are only dropped when the whole run failed (rare), to keep the hot path allocation-free.
+        if (attempt(s0, e0) || !opts.trim) continue;
+        for (const [s, e] of variants(text, s0, e0).slice(1)) if (attempt(s, e)) break;
       }
       return out;
     },
@@ -260,4 +267,19 @@ export const ipv4 = numericDetector(
   { negativeContext: ['version', 'release'] },
 );
 
-export const NUMERIC_DETECTORS: readonly Detector[] = [card, ssn, phone, iban, aadhaar, bsn, dni, nino, ipv4];
+/** Digit counts each detector accepts (the candidate may carry separators and trailing groups). */
+const DIGIT_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  'payment-card': [12, 19],
+  'us-ssn': [9, 9],
+  'phone-number': [7, 24],
+  iban: [6, 34],
+  'in-aadhaar': [12, 12],
+  'nl-bsn': [9, 9],
+  'es-dni': [7, 8],
+  'uk-nino': [6, 6],
+  'ip-address': [4, 12],
+};
+
+export const NUMERIC_DETECTORS: readonly Detector[] = [card, ssn, phone, iban, aadhaar, bsn, dni, nino, ipv4].map(
+  (d) => ({ ...d, digits: DIGIT_RANGES[d.id] ?? [6, 64] }),
+);

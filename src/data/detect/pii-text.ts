@@ -181,7 +181,6 @@ const SUFFIXES = [
   'Parkway',
   'Highway',
   'Strasse',
-  'Straße',
   'Square',
 ];
 const HOUSE = /(?:^|[^\p{L}\p{N}])(\d{1,6}[A-Za-z]?,?\s(?:[NSEW]\.?\s)?(?:\p{Lu}[\p{Ll}'’.-]{1,20}\s){1,3})$/u;

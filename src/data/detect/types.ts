@@ -27,6 +27,11 @@ export interface Detector {
   /** Words that, shortly before a match, make it documentation or a placeholder (lower case). */
   readonly negativeContext?: readonly string[];
   /**
+   * For detectors fed by the shared numeric pass (no anchors): the range of digit counts a
+   * candidate may have, so a date or an amount never reaches the card or IBAN validator.
+   */
+  readonly digits?: readonly [number, number];
+  /**
    * Finds matches near the given anchor positions (sorted, absolute in `text`).
    * Must be linear in the window it examines and must not throw.
    */

@@ -20,6 +20,9 @@ export const CSV_REGEXES: readonly RegExp[] = [NAME_HEADER, ADDRESS_HEADER, NAME
 interface Column {
   name: string;
   lower: string;
+  cells: number;
+  /** Header-context boost per detector, computed once. */
+  boost: Map<Detector, number>;
   /** A column whose header says "name" or "address" is classified by value shape. */
   shape?: { detector: Detector; test: RegExp };
 }
@@ -45,7 +48,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
     stats.bytes += block.byteLength;
     const buf = carry + block.text;
     const ascii = block.ascii && isAscii(carry);
-    const cands = scanCandidates(buf, ctx.set);
+    const cands = scanCandidates(buf, ctx.set, { context: false });
     let k = 0;
     let out = '';
     let written = 0;
@@ -56,7 +59,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         columns = [];
         for (let f = 0; f < row.n; f++) {
           const name = fieldValue(buf, row.starts[f]!, row.ends[f]!).trim() || `#${f + 1}`;
-          const col: Column = { name, lower: name.toLowerCase().replace(/[_-]/g, ' ') };
+          const col: Column = { name, lower: name.toLowerCase().replace(/[_-]/g, ' '), cells: 0, boost: new Map() };
           if (NAME_HEADER.test(name)) col.shape = { detector: personName, test: NAME_VALUE };
           else if (ADDRESS_HEADER.test(name)) col.shape = { detector: streetAddress, test: ADDRESS_VALUE };
           columns.push(col);
@@ -71,7 +74,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         const e = row.ends[f]!;
         if (e === s) continue;
         const col = columnOf(columns, f);
-        agg.cell(col.name);
+        col.cells++;
         if (col.shape) {
           const v = fieldValue(buf, s, e).trim();
           if (col.shape.test.test(v)) {
@@ -89,8 +92,20 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         if (f >= row.n || row.starts[f]! > c.start) continue; // spans a cell boundary
         const col = columnOf(columns, f);
         if (col.shape?.detector === c.detector) continue;
-        const before = buf.slice(Math.max(row.starts[f]!, c.start - 48), c.start).toLowerCase();
-        const score = contextScore(c.detector, c.base, `${col.lower} ${before}`);
+        // The header is the context of a cell; text earlier in the same cell adds to it when present.
+        let score = col.boost.get(c.detector);
+        if (score === undefined) {
+          score = contextScore(c.detector, 0.5, col.lower) - 0.5;
+          col.boost.set(c.detector, score);
+        }
+        score =
+          c.start > row.starts[f]!
+            ? contextScore(
+                c.detector,
+                c.base,
+                `${col.lower} ${buf.slice(Math.max(row.starts[f]!, c.start - 48), c.start).toLowerCase()}`,
+              )
+            : Math.max(0, Math.min(1, c.base + score));
         if (score < ctx.minScore) continue;
         stats.detections++;
         const value = buf.slice(c.start, c.end);
@@ -116,6 +131,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
     carry = buf.slice(r.consumed);
     carryByte += ascii ? r.consumed : utf8Length(buf, 0, r.consumed);
     if (carry.length > ctx.limits.maxRecordBytes) {
+      for (const col of columns ?? []) agg.cell(col.name, col.cells);
       return {
         findings: agg.findings(),
         stats,
@@ -128,13 +144,14 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
       };
     }
   }
+  for (const col of columns ?? []) agg.cell(col.name, col.cells);
   return { findings: agg.findings(), stats, redacted: sink !== undefined };
 }
 
 function columnOf(columns: Column[], f: number): Column {
   let col = columns[f];
   if (!col) {
-    col = { name: `#${f + 1}`, lower: '' };
+    col = { name: `#${f + 1}`, lower: '', cells: 0, boost: new Map() };
     columns[f] = col;
   }
   return col;

@@ -27,7 +27,8 @@ export async function scanJsonl(src: ByteSource, ctx: FormatContext): Promise<Fo
     const buf = carry + block.text;
     const ascii = block.ascii && carry.length === utf8Length(carry);
     const cut = block.last ? buf.length : buf.lastIndexOf('\n') + 1;
-    const cands = cut > 0 ? scanCandidates(cut === buf.length ? buf : buf.slice(0, cut), ctx.set) : [];
+    const cands =
+      cut > 0 ? scanCandidates(cut === buf.length ? buf : buf.slice(0, cut), ctx.set, { context: false }) : [];
     let out = '';
     let written = 0;
     let lineStart = 0;
