@@ -5,7 +5,7 @@ import { checkLayout } from '../gguf/layout.js';
 import { type GgufFile, readGguf } from '../gguf/reader.js';
 import { GGUF_RULE_LIST, GGUF_RULES } from '../gguf/rules.js';
 import { FILE_TYPES, GGML_TYPES } from '../gguf/tables.js';
-import { checkChatTemplate } from '../template/jinja-check.js';
+import { checkChatTemplate, type TemplateIssue } from '../template/jinja-check.js';
 import { TEMPLATE_RULES, templateRule } from '../template/rules.js';
 import type { FormatScanner, ScanContext, ScanOutcome } from '../types.js';
 
@@ -36,17 +36,22 @@ export const ggufScanner: FormatScanner = {
         }),
       );
     for (const t of file.templates) {
-      const r = checkChatTemplate(t.text);
-      for (const issue of r.issues) {
-        const rule = templateRule(issue.ruleId);
-        if (!rule) continue;
+      // One finding per rule and severity per template: a payload trips many checks at once.
+      const groups = new Map<string, TemplateIssue[]>();
+      for (const issue of checkChatTemplate(t.text).issues) {
+        const key = `${issue.ruleId}\u0000${issue.severity}`;
+        groups.set(key, [...(groups.get(key) ?? []), issue]);
+      }
+      for (const [first, ...rest] of groups.values()) {
+        const rule = first ? templateRule(first.ruleId) : undefined;
+        if (!first || !rule) continue;
         findings.push(
           findingOf(rule, {
             ...at,
             offset: t.offset,
-            severity: issue.severity,
-            message: `${t.key}: ${issue.message}`,
-            evidence: issue.evidence,
+            severity: first.severity,
+            message: `${t.key}: ${first.message}${rest.length ? ` (and ${rest.length} more)` : ''}`,
+            evidence: cleanEvidence([first, ...rest].map((i) => i.evidence).join(' | ')),
           }),
         );
       }
