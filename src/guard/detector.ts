@@ -70,12 +70,13 @@ export class Featurizer {
     for (const [s, e] of windowRanges(norm.text.length, this.window)) {
       const origStart = norm.map[s]!;
       const origEnd = norm.map[e]!;
+      const sparse = this.extractor.extract(norm.text, s, e);
       windows.push({
         normStart: s,
         normEnd: e,
         hits: hits.filter((h) => h.start < e && h.end > s),
-        sparse: this.extractor.extract(norm.text, s, e),
-        structural: structuralFeatures(text.slice(origStart, origEnd), norm.text.slice(s, e), norm.stats),
+        sparse,
+        structural: structuralFeatures(text.slice(origStart, origEnd), sparse, norm.stats),
       });
     }
     return { norm, hits, windows };

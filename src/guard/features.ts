@@ -14,6 +14,11 @@ export interface FeatureConfig {
 
 export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { bits: 18, charMin: 3, charMax: 5 };
 
+const WORD_SEED = 0x811c9dc5;
+const BIGRAM_SALT = 0x9e3779b1;
+const CHAR_SEED = 0x01000193 ^ 0x5bd1e995;
+const PRIME = 0x01000193;
+
 export const STRUCTURAL_FEATURES = [
   'length',
   'upper-ratio',
@@ -31,16 +36,23 @@ export const STRUCTURAL_FEATURES = [
   'url',
 ] as const;
 
-/** A sparse vector: parallel index/value arrays (indices unique). */
+/** A sparse vector: parallel index/value arrays (an index may repeat; entries add up). */
 export interface SparseVector {
   readonly index: Int32Array;
   readonly value: Float32Array;
 }
 
-const WORD_SEED = 0x811c9dc5;
-const BIGRAM_SALT = 0x9e3779b1;
-const CHAR_SEED = 0x01000193 ^ 0x5bd1e995;
-const PRIME = 0x01000193;
+/** Features plus word counts the structural features need (counted in the same pass). */
+export interface Extracted extends SparseVector {
+  readonly words: number;
+  readonly secondPerson: number;
+}
+
+function wordHash(w: string): number {
+  let h = WORD_SEED;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), PRIME);
+  return h;
+}
 
 function isWordChar(c: number): boolean {
   return (
@@ -95,9 +107,11 @@ export class FeatureExtractor {
    * Hashed features of `text[start, end)`. Word and char groups are normalised separately; an index may
    * appear once per group, which a dot product (and SGD) handles as the sum it is.
    */
-  extract(text: string, start = 0, end = text.length): SparseVector {
+  extract(text: string, start = 0, end = text.length): Extracted {
     const out = this.scratch;
     out.n = 0;
+    let words = 0;
+    let secondPerson = 0;
     // Words and bigrams.
     let prev = 0;
     let havePrev = false;
@@ -111,6 +125,8 @@ export class FeatureExtractor {
         i++;
       }
       this.add(h);
+      words++;
+      if (SECOND_PERSON_HASHES.has(h)) secondPerson++;
       if (havePrev) this.add(Math.imul(prev ^ BIGRAM_SALT, PRIME) ^ h);
       prev = h;
       havePrev = true;
@@ -126,7 +142,7 @@ export class FeatureExtractor {
       }
     }
     this.drain(out);
-    return { index: out.index.slice(0, out.n), value: out.value.slice(0, out.n) };
+    return { index: out.index.slice(0, out.n), value: out.value.slice(0, out.n), words, secondPerson };
   }
 
   private readonly scratch = new Scratch();
@@ -150,10 +166,17 @@ class Scratch {
   }
 }
 
-const SECOND_PERSON = /\b(?:you|your|yours|yourself|du|dein|deine|sie|ihr|tu|tus|vous|votre)\b/g;
+/** Second-person pronouns (EN/DE/ES/FR): injections address the model. Matched by word hash, no regex. */
+const SECOND_PERSON_HASHES = new Set(
+  ['you', 'your', 'yours', 'yourself', 'du', 'dein', 'deine', 'sie', 'ihr', 'tu', 'tus', 'vous', 'votre'].map(wordHash),
+);
 
-/** Dense structural features, computed from the original and the normalised slice. */
-export function structuralFeatures(original: string, normalized: string, stats: NormalizeStats): Float32Array {
+/** Dense structural features of one window: the original slice, and counts from the extraction pass. */
+export function structuralFeatures(
+  original: string,
+  counts: Pick<Extracted, 'words' | 'secondPerson'>,
+  stats: NormalizeStats,
+): Float32Array {
   const f = new Float32Array(STRUCTURAL_FEATURES.length);
   const n = Math.max(1, original.length);
   let upper = 0;
@@ -173,10 +196,7 @@ export function structuralFeatures(original: string, normalized: string, stats: 
     else if (c === 0x22 || c === 0x27 || c === 0x60) quotes++;
     else if (c > 0x20) punct++;
   }
-  let words = 1;
-  for (let i = 0; i < normalized.length; i++) if (normalized.charCodeAt(i) === 0x20) words++;
-  SECOND_PERSON.lastIndex = 0;
-  const second = normalized.match(SECOND_PERSON)?.length ?? 0;
+  const words = Math.max(1, counts.words);
   f[0] = Math.log1p(original.length) / 8;
   f[1] = letters > 0 ? upper / letters : 0;
   f[2] = nonAscii / n;
@@ -188,10 +208,8 @@ export function structuralFeatures(original: string, normalized: string, stats: 
   f[8] = Math.log1p(stats.leet);
   f[9] = Math.log1p(stats.spaced);
   f[10] = Math.min(1, (quotes / n) * 20);
-  f[11] = Math.min(1, (second / words) * 5);
+  f[11] = Math.min(1, (counts.secondPerson / words) * 5);
   f[12] = original.includes('```') ? 1 : 0;
-  f[13] = /https?:\/\/|www\./.test(original) ? 1 : 0;
+  f[13] = original.includes('://') || original.includes('www.') ? 1 : 0;
   return f;
 }
-
-export const FEATURE_PATTERNS: readonly RegExp[] = [SECOND_PERSON];

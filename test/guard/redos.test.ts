@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { EXFIL_PATTERNS } from '../../src/guard/exfil.js';
-import { FEATURE_PATTERNS } from '../../src/guard/features.js';
 import { HEURISTIC_RULES } from '../../src/guard/heuristics.js';
 import { DECODE_PATTERNS } from '../../src/guard/normalize/decode.js';
 
@@ -60,7 +59,6 @@ function inputs(): string[] {
 const PATTERNS: Array<[string, RegExp]> = [
   ...HEURISTIC_RULES.map((r) => [`heuristic ${r.id}`, r.pattern] as [string, RegExp]),
   ...DECODE_PATTERNS.map((p, i) => [`decode #${i}`, p] as [string, RegExp]),
-  ...FEATURE_PATTERNS.map((p, i) => [`feature #${i}`, p] as [string, RegExp]),
   ...EXFIL_PATTERNS.map((p, i) => [`exfil #${i}`, p] as [string, RegExp]),
 ];
 
