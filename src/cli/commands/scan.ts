@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
 import { atLeast } from '../../core/severity.js';
+import { isRemoteUrl } from '../../io/remote/resolve.js';
+import { mergeReports, scanRemote } from '../../io/remote/scan-remote.js';
 import { scanFiles } from '../../io/scan-files.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
@@ -10,10 +12,13 @@ import { writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
 
-const usage = `Usage: warden scan PATH... [options]
+const usage = `Usage: warden scan PATH|URL... [options]
 
 Scans model files and folders for serialization attacks and tampering, without loading or
 executing anything. Formats are recognised by their bytes, not their file names.
+URLs are read with HTTP range requests, fetching only the bytes the scanners need:
+hf://org/model[@revision][/path] (HF_ENDPOINT, HF_TOKEN), s3://bucket/prefix (AWS_* variables,
+shared credentials file, AWS_ENDPOINT_URL) and https://host/file. See docs/remote.md.
 
 Options:
   -f, --format FORMAT       text (default), json, sarif or markdown
@@ -62,14 +67,22 @@ export const scanCommand: Command = {
     const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
 
     const bar = progressBar(io.stderr, io.isTTY && !values['no-progress'] && !io.env.CI);
-    const report = await scanFiles(positionals, {
-      cwd: io.cwd,
-      exclude: values.exclude,
-      limits,
-      ...(concurrency ? { concurrency } : {}),
-      onProgress: (p) => bar.update(p),
-    });
+    const urls = positionals.filter(isRemoteUrl);
+    const paths = positionals.filter((p) => !isRemoteUrl(p));
+    const local = paths.length
+      ? await scanFiles(paths, {
+          cwd: io.cwd,
+          exclude: values.exclude,
+          limits,
+          ...(concurrency ? { concurrency } : {}),
+          onProgress: (p) => bar.update(p),
+        })
+      : undefined;
     bar.clear();
+    // Remote objects go through the range-request layer; their results join the same report.
+    const remote = urls.length ? await scanRemote(urls, { env: io.env, limits }) : undefined;
+    for (const f of remote?.failures ?? []) io.stderr(`warden scan: ${f.message}\n`);
+    const report = mergeReports(local, remote);
 
     const missing = report.targets.filter((t) => t.error?.code === 'not_found');
     for (const t of missing) io.stderr(`warden scan: ${t.error?.message}\n`);
@@ -87,7 +100,7 @@ export const scanCommand: Command = {
     if (values.output) await writeOutput(io.cwd, values.output, text);
     else io.stdout(text);
 
-    if (missing.length > 0) return EXIT.error;
+    if (missing.length > 0 || (remote?.failures.length ?? 0) > 0) return EXIT.error;
     return exitFor(report.findings, failOn);
   },
 };
