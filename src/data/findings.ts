@@ -57,7 +57,7 @@ export interface FieldHit {
 
 const nf = new Intl.NumberFormat('en-US');
 const COMMON_NOUN =
-  /^(?:E-mail|Phone|Payment|Person|Street|Private|Public|Secret|Credential|Connection|International|Spanish|Dutch|Indian|JSON)\b/;
+  /^(?:E-mail|Phone|Payment|Person|Street|Private|Public|Secret|Credential|Connection|International|Spanish|Dutch|Indian)\b/;
 
 /**
  * One finding per column (or JSON key path) and detector: "column `email` — 98% e-mail
