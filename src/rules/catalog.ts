@@ -1,15 +1,25 @@
 import type { Rule } from '../core/rule.js';
 import { SEVERITIES, severityRank } from '../core/severity.js';
 import { DATA_RULES } from '../data/rules.js';
+import { GUARD_RULE_LIST } from '../guard/rules.js';
+import { POLICY_RULES } from '../policy/rules.js';
 import { ENGINE_RULE_LIST } from '../scan/engine-rules.js';
 import { SCANNERS } from '../scan/registry.js';
+import { SUPPLY_RULE_LIST } from '../supply/advisories/rules.js';
 
 /** Rule ids are `<area>/<check>`, lower-case words joined by hyphens. */
 export const RULE_ID_PATTERN = /^[a-z0-9-]+\/[a-z0-9-]+$/;
 
 /** Every place rules are defined; new rule sources (supply chain, data, code) are one entry here. */
 function ruleSources(): readonly (readonly Rule[])[] {
-  return [ENGINE_RULE_LIST, ...SCANNERS.map((s) => s.rules), DATA_RULES];
+  return [
+    ENGINE_RULE_LIST,
+    ...SCANNERS.map((s) => s.rules),
+    DATA_RULES,
+    POLICY_RULES,
+    GUARD_RULE_LIST,
+    SUPPLY_RULE_LIST,
+  ];
 }
 
 /**

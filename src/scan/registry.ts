@@ -6,6 +6,7 @@ import { kerasConfigScanner } from './formats/keras-config.js';
 import { kerasH5Scanner } from './formats/keras-h5.js';
 import { mlflowScanner } from './formats/mlflow.js';
 import { numpyScanner } from './formats/numpy.js';
+import { onnxScanner } from './formats/onnx.js';
 import { pickleScanner } from './formats/pickle.js';
 import { pythonSourceScanner } from './formats/python-source.js';
 import { pytorchLegacyScanner } from './formats/pytorch-legacy.js';
@@ -13,6 +14,8 @@ import { pytorchZipScanner } from './formats/pytorch-zip.js';
 import { safetensorsScanner } from './formats/safetensors.js';
 import { sevenZipScanner } from './formats/sevenzip.js';
 import { tarScanner } from './formats/tar.js';
+import { tfSavedModelScanner } from './formats/tf-savedmodel.js';
+import { tfliteScanner } from './formats/tflite.js';
 import { zipScanner } from './formats/zip.js';
 import type { FormatScanner } from './types.js';
 
@@ -25,6 +28,7 @@ export const SCANNERS: readonly FormatScanner[] = [
   numpyScanner,
   safetensorsScanner,
   ggufScanner,
+  tfliteScanner,
   kerasH5Scanner,
   pytorchZipScanner,
   pytorchLegacyScanner,
@@ -39,6 +43,9 @@ export const SCANNERS: readonly FormatScanner[] = [
   hfConfigScanner,
   mlflowScanner,
   pythonSourceScanner,
+  // Protobuf has no magic: claimed by a structural decode of the head, after every real magic.
+  onnxScanner,
+  tfSavedModelScanner,
   // Weak magic (two or three bytes, checked by trial decoding): after everything distinctive.
   zlibScanner,
   lzmaScanner,
