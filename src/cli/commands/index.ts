@@ -1,6 +1,19 @@
 import type { Command } from '../types.js';
+import { dataCommand } from './data.js';
+import { depsCommand } from './deps.js';
+import { guardCommand } from './guard.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
+import { signCommand } from './sign.js';
+import { verifyCommand } from './verify.js';
 
 /** Every command, in the order `warden --help` lists them. One explicit list, no registration by import. */
-export const COMMANDS: readonly Command[] = [scanCommand, rulesCommand];
+export const COMMANDS: readonly Command[] = [
+  scanCommand,
+  dataCommand,
+  guardCommand,
+  signCommand,
+  verifyCommand,
+  depsCommand,
+  rulesCommand,
+];
