@@ -85,3 +85,80 @@ describe('warden data scan', () => {
     await expect(dataCommand.run(['scan', '.', '--kind', 'x'], fakeIO(dir).io)).rejects.toThrow(/--kind/);
   });
 });
+
+describe('warden data poison', () => {
+  it('names the injected trigger first and lists the poisoned rows (1% of the prompt-injection set)', async () => {
+    const { poisonedPromptInjection } = await import('../../../test/builders/data-poison.js');
+    const p = poisonedPromptInjection('cf', 21);
+    await writeFile(join(dir, 'train.jsonl'), p.jsonl);
+    const t = fakeIO(dir);
+    const code = await dataCommand.run(
+      ['poison', 'train.jsonl', '--label-column', 'label', '--text-column', 'text', '-f', 'json'],
+      t.io,
+    );
+    expect(code).toBe(1);
+    const findings = JSON.parse(t.out()).findings as Array<{ ruleId: string; message: string }>;
+    const triggers = findings.filter((f) => f.ruleId === 'data/backdoor-trigger');
+    expect(triggers[0]?.message.startsWith('token `cf` → label 1')).toBe(true);
+    for (const row of p.poisoned) expect(triggers[0]?.message).toMatch(new RegExp(`\\b${row}\\b`));
+  });
+
+  it('--reference reports a label shift', async () => {
+    const mk = (ones: number) =>
+      Array.from({ length: 400 }, (_, i) => JSON.stringify({ text: `row ${i} text`, label: i < ones ? 1 : 0 })).join(
+        '\n',
+      );
+    await writeFile(join(dir, 'v1.jsonl'), mk(100));
+    await writeFile(join(dir, 'v2.jsonl'), mk(200));
+    const t = fakeIO(dir);
+    await dataCommand.run(['poison', 'v2.jsonl', '--reference', 'v1.jsonl', '-f', 'json', '--fail-on', 'none'], t.io);
+    const shift = JSON.parse(t.out()).findings.find((f: { ruleId: string }) => f.ruleId === 'data/label-shift');
+    expect(shift?.message).toContain('0: 75.0% → 50.0%');
+  });
+});
+
+describe('warden data manifest / verify', () => {
+  it('records digests and row counts, then reports changed, added and removed files', async () => {
+    await corpus();
+    await writeFile(join(dir, 'gone.txt'), 'x');
+    const m = fakeIO(dir);
+    expect(await dataCommand.run(['manifest', '.'], m.io)).toBe(0);
+    const manifest = JSON.parse(await readFile(join(dir, 'warden-data.manifest.json'), 'utf8'));
+    const csv = manifest.files.find((f: { path: string }) => f.path === 'customers.csv');
+    expect(csv.rows).toBe(50);
+    expect(manifest.files.find((f: { path: string }) => f.path === 'chat.jsonl').rows).toBe(30);
+    expect(csv.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    expect(await dataCommand.run(['verify', 'warden-data.manifest.json'], fakeIO(dir).io)).toBe(0);
+    await writeFile(join(dir, 'customers.csv'), `${customersCsv(50).text}51,X Y,x@y.io,1,2,3,4\n`);
+    await writeFile(join(dir, 'new.csv'), 'a,b\n1,2\n');
+    await rm(join(dir, 'gone.txt'));
+    const v = fakeIO(dir);
+    expect(await dataCommand.run(['verify', 'warden-data.manifest.json', '-f', 'json'], v.io)).toBe(1);
+    const ids = JSON.parse(v.out()).findings.map((f: { ruleId: string; path: string }) => `${f.ruleId} ${f.path}`);
+    expect(ids.sort()).toEqual([
+      'data/file-added new.csv',
+      'data/file-changed customers.csv',
+      'data/file-removed gone.txt',
+    ]);
+  });
+
+  it('checks files against DVC .dvc md5s (and .dir listings in the cache)', async () => {
+    const { createHash } = await import('node:crypto');
+    const { mkdir } = await import('node:fs/promises');
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    await writeFile(join(dir, 'train.csv'), 'a,b\n1,2\n');
+    await writeFile(join(dir, 'train.csv.dvc'), `outs:\n- md5: ${md5('a,b\n1,2\n')}\n  size: 8\n  path: train.csv\n`);
+    await mkdir(join(dir, 'images'));
+    await writeFile(join(dir, 'images', 'a.txt'), 'tampered');
+    const listing = JSON.stringify([{ md5: md5('original'), relpath: 'a.txt' }]);
+    const dirMd5 = md5(listing);
+    await mkdir(join(dir, '.dvc', 'cache', 'files', 'md5', dirMd5.slice(0, 2)), { recursive: true });
+    await writeFile(join(dir, '.dvc', 'cache', 'files', 'md5', dirMd5.slice(0, 2), `${dirMd5.slice(2)}.dir`), listing);
+    await writeFile(join(dir, 'images.dvc'), `outs:\n- md5: ${dirMd5}.dir\n  path: images\n`);
+    const t = fakeIO(dir);
+    expect(await dataCommand.run(['manifest', '.'], t.io)).toBe(1);
+    expect(t.out()).toContain('images/a.txt does not match images.dvc');
+    expect(t.out()).not.toContain('train.csv does not match');
+  });
+});

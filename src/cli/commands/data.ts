@@ -1,8 +1,12 @@
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../../core/finding.js';
 import type { ScanReport } from '../../core/target.js';
+import { analyzePoisoning, type LabelledRow, readLabelledRows } from '../../data/poison/index.js';
 import { DATA_RULES } from '../../data/rules.js';
+import { buildManifest, DEFAULT_MANIFEST_NAME, manifestRoot, verifyManifest } from '../../io/data-manifest.js';
 import { scanDataFiles } from '../../io/data-reader.js';
+import { FileSource } from '../../io/file-source.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { TOOL } from '../../version.js';
 import { oneOf, parseSeverityFlag } from '../args.js';
@@ -29,8 +33,9 @@ warden data scan PATH... [options]
       --exclude GLOB      skip paths matching GLOB (repeatable)
 
 warden data poison PATH --label-column y --text-column x [--reference FILE] [--top N] [-f FORMAT]
-warden data manifest PATH [-o MANIFEST]     (default: warden-data.manifest.json next to PATH)
-warden data verify MANIFEST [--root DIR]
+warden data manifest PATH [-o MANIFEST]   (default: PATH/warden-data.manifest.json, or next to a file)
+warden data verify MANIFEST [--root DIR] [-f FORMAT]   (exit 1 when files were added, removed or changed)
+Sign a manifest like a model: warden sign MANIFEST --key KEY.pem, and check it with warden verify.
 
 Formats are recognised by content and extension: CSV/TSV (per column), JSON Lines (per key path),
 JSON, Jupyter notebooks (per cell), Parquet (per column), and any other text.
@@ -102,8 +107,131 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
   return exitFor(report.findings as Finding[], failOn);
 }
 
+function singleTarget(path: string, format: string, started: number, size: number): ScanReport['targets'][number] {
+  return {
+    path,
+    format,
+    status: 'ok',
+    sizeBytes: size,
+    bytesRead: size,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function reportOf(findings: Finding[], targets: ScanReport['targets'], startedAt: Date, t0: number): ScanReport {
+  return { targets, findings, startedAt: startedAt.toISOString(), durationMs: Math.round(performance.now() - t0) };
+}
+
+async function loadRows(
+  cwd: string,
+  path: string,
+  textColumn: string,
+  labelColumn: string,
+): Promise<{ rows: LabelledRow[]; size: number }> {
+  const abs = resolve(cwd, path);
+  const src = await FileSource.open(abs).catch(() => {
+    throw new UsageError(`cannot open ${path}`);
+  });
+  try {
+    const r = await readLabelledRows(src, basename(abs), { textColumn, labelColumn });
+    if (r.rows.length === 0) throw new UsageError(`${path}: no rows with both '${textColumn}' and '${labelColumn}'`);
+    return { rows: r.rows, size: src.size };
+  } finally {
+    await src.close();
+  }
+}
+
+async function poisonSub(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      'label-column': { type: 'string', default: 'label' },
+      'text-column': { type: 'string', default: 'text' },
+      reference: { type: 'string' },
+      top: { type: 'string', default: '10' },
+      format: { type: 'string', short: 'f', default: 'text' },
+      output: { type: 'string', short: 'o' },
+      'fail-on': { type: 'string', default: 'high' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one labelled dataset (JSONL, CSV/TSV or Parquet)');
+  const failOn = parseSeverityFlag(values['fail-on'], '--fail-on');
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new UsageError('--top: expected a positive whole number');
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const path = positionals[0]!;
+  const { rows, size } = await loadRows(io.cwd, path, values['text-column'], values['label-column']);
+  const reference = values.reference
+    ? (await loadRows(io.cwd, values.reference, values['text-column'], values['label-column'])).rows
+    : undefined;
+  const rep = analyzePoisoning(rows, { path, top, ...(reference ? { reference } : {}) });
+  io.stderr(`${rows.length} rows, labels ${JSON.stringify(rep.labels)}\n`);
+  const report = reportOf(rep.findings, [singleTarget(path, 'data/labelled-text', t0, size)], startedAt, t0);
+  await emit(
+    io,
+    values.output,
+    renderDataReport(values.format, report, `warden data poison ${args.join(' ')}`, io, Boolean(values.output)),
+  );
+  return exitFor(rep.findings, failOn);
+}
+
+async function manifestSub(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { output: { type: 'string', short: 'o' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one dataset file or folder');
+  const target = resolve(io.cwd, positionals[0]!);
+  const root = await manifestRoot(target).catch(() => {
+    throw new UsageError(`no such file or folder: ${positionals[0]}`);
+  });
+  const output = values.output ? resolve(io.cwd, values.output) : resolve(root, DEFAULT_MANIFEST_NAME);
+  const { manifest, findings } = await buildManifest(target, output, `${TOOL.name} ${TOOL.version}`);
+  await writeOutput(io.cwd, output, `${JSON.stringify(manifest, null, 2)}\n`);
+  const rows = manifest.files.reduce((n, f) => n + (f.rows ?? 0), 0);
+  io.stdout(`manifest of ${manifest.files.length} files (${rows} rows in tabular files) written to ${output}\n`);
+  for (const f of findings) io.stdout(`${f.severity.toUpperCase()} ${f.ruleId}: ${f.message}\n`);
+  return findings.length ? EXIT.findings : EXIT.clean;
+}
+
+async function verifySub(args: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      root: { type: 'string' },
+      format: { type: 'string', short: 'f', default: 'text' },
+      output: { type: 'string', short: 'o' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('give exactly one manifest file');
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const manifestPath = resolve(io.cwd, positionals[0]!);
+  let findings: Finding[];
+  try {
+    findings = await verifyManifest(manifestPath, values.root ? resolve(io.cwd, values.root) : undefined);
+  } catch (e) {
+    io.stderr(`warden data verify: ${e instanceof Error ? e.message : String(e)}\n`);
+    return EXIT.error;
+  }
+  const report = reportOf(findings, [singleTarget(positionals[0]!, 'data/manifest', t0, 0)], startedAt, t0);
+  await emit(
+    io,
+    values.output,
+    renderDataReport(values.format, report, `warden data verify ${args.join(' ')}`, io, Boolean(values.output)),
+  );
+  return findings.length ? EXIT.findings : EXIT.clean;
+}
+
 const SUBCOMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIO) => Promise<number>>> = {
   scan: scanSub,
+  poison: poisonSub,
+  manifest: manifestSub,
+  verify: verifySub,
 };
 
 export const dataCommand: Command = {
