@@ -87,6 +87,13 @@ describe('Sigstore keyless verification, offline', () => {
       /payload hash/,
     ],
     [
+      'inclusion proof removed from a v0.3 bundle',
+      (b) => {
+        delete b.verificationMaterial.tlogEntries[0].inclusionProof;
+      },
+      /no inclusion proof/,
+    ],
+    [
       'no transparency log entry',
       (b) => {
         b.verificationMaterial.tlogEntries = [];

@@ -136,6 +136,11 @@ function verifySigstore(
   const errors: string[] = [];
   for (const entry of bundle.tlogEntries) {
     const r = verifyTlogEntry(entry, bundle.envelope, leafDer, trust.root);
+    // Sigstore bundles from v0.2 on must prove inclusion; a signed promise alone is v0.1 only.
+    if (r.ok && entry.inclusionProof === undefined && !bundle.mediaType.endsWith('version=0.1')) {
+      errors.push(`Rekor entry ${entry.logIndex} has no inclusion proof (required from bundle v0.2)`);
+      continue;
+    }
     if (r.ok && r.integratedTime !== undefined) {
       signedAt = r.integratedTime;
       details.push(`Rekor entry ${entry.logIndex}: ${r.checked.join(', ')} (integrated ${signedAt.toISOString()})`);

@@ -1,0 +1,46 @@
+import type { BomDependency, DeclaredDependency, DependencyScope } from './types.js';
+
+const SCOPE_RANK: Record<DependencyScope, number> = { required: 2, optional: 1, dev: 0 };
+
+/**
+ * Folds declarations of one package across manifests: a lockfile pin wins over a range from
+ * pyproject.toml, each distinct pinned version stays its own component, and every manifest that
+ * mentioned the package is kept as a source.
+ */
+export function mergeDependencies(deps: readonly DeclaredDependency[]): BomDependency[] {
+  const groups = new Map<string, DeclaredDependency[]>();
+  for (const d of deps) {
+    const key = `${d.ecosystem}|${d.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  const out: BomDependency[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const allSources = unique(group.map((d) => d.source));
+    const scope = group.reduce<DependencyScope>((s, d) => (SCOPE_RANK[d.scope] > SCOPE_RANK[s] ? d.scope : s), 'dev');
+    const versions = unique(group.flatMap((d) => (d.version ? [d.version] : [])));
+    const spec = group.find((d) => d.spec)?.spec;
+    if (versions.length === 0) {
+      out.push({ ecosystem: first.ecosystem, name: first.name, ...(spec ? { spec } : {}), scope, sources: allSources });
+      continue;
+    }
+    for (const version of versions) {
+      const own = group.filter((d) => d.version === version || !d.version).map((d) => d.source);
+      out.push({
+        ecosystem: first.ecosystem,
+        name: first.name,
+        version,
+        ...(spec ? { spec } : {}),
+        scope,
+        sources: unique(own),
+      });
+    }
+  }
+  return out.sort((a, b) =>
+    `${a.ecosystem}/${a.name}@${a.version ?? ''}` < `${b.ecosystem}/${b.name}@${b.version ?? ''}` ? -1 : 1,
+  );
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)].sort();
+}
