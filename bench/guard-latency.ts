@@ -30,21 +30,33 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export function benchGuardLatency(iterations = 2000): Array<{ size: number; p50: number; p99: number; mean: number }> {
+export interface LatencyRow {
+  size: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  /** Process CPU time per call: unaffected by being descheduled on a busy machine (includes GC threads). */
+  cpu: number;
+}
+
+export function benchGuardLatency(iterations = 2000): LatencyRow[] {
   const guard = createGuard();
-  const out: Array<{ size: number; p50: number; p99: number; mean: number }> = [];
+  const out: LatencyRow[] = [];
   for (const size of [256, 2048, 16384]) {
     const n = size > 4096 ? Math.max(200, iterations / 8) : iterations;
     const texts = Array.from({ length: n }, (_, k) => makeText(size, k + 1));
     for (let k = 0; k < Math.min(200, n); k++) guard.scanInput(texts[k]!); // warm-up (JIT)
     const times: number[] = [];
+    const cpu0 = process.cpuUsage();
     for (const t of texts) {
       const t0 = process.hrtime.bigint();
       guard.scanInput(t);
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
+    const cpu = process.cpuUsage(cpu0);
     times.sort((a, b) => a - b);
     out.push({
+      cpu: (cpu.user + cpu.system) / 1000 / n,
       size,
       p50: percentile(times, 50),
       p99: percentile(times, 99),
@@ -57,7 +69,7 @@ export function benchGuardLatency(iterations = 2000): Array<{ size: number; p50:
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of benchGuardLatency()) {
     process.stdout.write(
-      `scanInput ${String(r.size).padStart(6)} chars: p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  mean ${r.mean.toFixed(3)} ms\n`,
+      `scanInput ${String(r.size).padStart(6)} chars: p50 ${r.p50.toFixed(3)} ms  p99 ${r.p99.toFixed(3)} ms  mean ${r.mean.toFixed(3)} ms  cpu/call ${r.cpu.toFixed(3)} ms\n`,
     );
   }
 }

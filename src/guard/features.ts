@@ -63,6 +63,9 @@ function isWordChar(c: number): boolean {
   );
 }
 
+/** 1 + ln(count) for small counts: the drain loop runs once per distinct feature, a table beats Math.log. */
+const SUBLINEAR = Float64Array.from({ length: 256 }, (_, c) => (c === 0 ? 0 : 1 + Math.log(c)));
+
 /** Reusable scratch space; one per Guard instance (not thread-shared, calls are synchronous). */
 export class FeatureExtractor {
   readonly dim: number;
@@ -91,7 +94,8 @@ export class FeatureExtractor {
     out.reserve(this.nTouched);
     for (let k = 0; k < this.nTouched; k++) {
       const i = this.touched[k]!;
-      const v = 1 + Math.log(this.acc[i]!);
+      const count = this.acc[i]!;
+      const v = count < SUBLINEAR.length ? SUBLINEAR[count]! : 1 + Math.log(count);
       this.acc[i] = 0;
       out.index[out.n] = i;
       out.value[out.n] = v;
