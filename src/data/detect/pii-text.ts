@@ -77,9 +77,10 @@ export const email: Detector = {
       if (tld.length < 2 || tld.length > 24 || !/^[A-Za-z]+$/.test(tld) || FILE_TLDS.has(tld.toLowerCase())) continue;
       const domain = text.slice(at + 1, e);
       const local = text.slice(s, at);
+      // Documentation domains (RFC 2606) are nobody's address.
+      if (RESERVED.test(domain)) continue;
       let score = 0.9;
-      if (RESERVED.test(domain)) score = 0.3;
-      else if (local === 'git' || /^(?:noreply|no-reply)$/i.test(local)) score = 0.3;
+      if (local === 'git' || /^(?:noreply|no-reply)$/i.test(local)) score = 0.3;
       out.push({ start: s, end: e, score });
     }
     return out;

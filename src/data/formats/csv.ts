@@ -1,6 +1,7 @@
 import type { ByteSource } from '../../core/byte-source.js';
 import { contextScore, scanCandidates } from '../detect/engine.js';
 import { maskFor } from '../detect/index.js';
+import { isCredentialKey, scanKeyedValue } from '../detect/keyed.js';
 import { personName, streetAddress } from '../detect/pii-text.js';
 import type { Detector } from '../detect/types.js';
 import { textBlocks, utf8Length } from '../stream/blocks.js';
@@ -25,6 +26,8 @@ interface Column {
   boost: Map<Detector, number>;
   /** A column whose header says "name" or "address" is classified by value shape. */
   shape?: { detector: Detector; test: RegExp };
+  /** A credential-named column (`password`, `api_key`): each cell is scanned as `name=value`. */
+  credential?: boolean;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
           const col: Column = { name, lower: name.toLowerCase().replace(/[_-]/g, ' '), cells: 0, boost: new Map() };
           if (NAME_HEADER.test(name)) col.shape = { detector: personName, test: NAME_VALUE };
           else if (ADDRESS_HEADER.test(name)) col.shape = { detector: streetAddress, test: ADDRESS_VALUE };
+          if (isCredentialKey(name)) col.credential = true;
           columns.push(col);
         }
         while (k < cands.length && cands[k]!.start < rowEnd) k++;
@@ -75,6 +79,19 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         if (e === s) continue;
         const col = columnOf(columns, f);
         col.cells++;
+        if (col.credential) {
+          const v = fieldValue(buf, s, e);
+          for (const c of scanKeyedValue(col.name, v, ctx.set)) {
+            if (c.detector.id !== 'generic-secret' || c.score < ctx.minScore) continue;
+            agg.hit(col.name, c.detector, v.slice(c.start, c.end), c.score, {
+              path: ctx.path,
+              line: rowLine,
+              offset: byteAt(s),
+            });
+            stats.detections++;
+            if (sink) masks.push([s, e, c.detector.id]);
+          }
+        }
         if (col.shape) {
           const v = fieldValue(buf, s, e).trim();
           if (col.shape.test.test(v)) {

@@ -1,5 +1,6 @@
-import { type Candidate, type CompiledSet, scanCandidates } from '../detect/engine.js';
+import type { Candidate, CompiledSet } from '../detect/engine.js';
 import { redact } from '../detect/index.js';
+import { scanKeyedValue } from '../detect/keyed.js';
 
 export interface StringHit {
   /** `$.messages[2].content` */
@@ -35,7 +36,7 @@ export function scanJsonValue(
   const visit = (v: unknown, path: string, pattern: string, key: string, depth: number): unknown => {
     if (typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v) && Math.abs(v) >= 100000)) {
       const text = String(v);
-      const cands = scanCandidates(text, set, { extraContext: key.toLowerCase() }).filter((c) => c.score >= minScore);
+      const cands = scanKeyedValue(key, text, set).filter((c) => c.score >= minScore);
       if (cands.length === 0) return v;
       hits.push({ path, pattern, value: text, candidates: cands });
       return rewrite

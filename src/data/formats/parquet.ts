@@ -1,6 +1,6 @@
 import { type AsyncBuffer, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import type { ByteSource } from '../../core/byte-source.js';
-import { scanCandidates } from '../detect/engine.js';
+import { scanKeyedValue } from '../detect/keyed.js';
 import type { FormatContext, FormatResult } from './context.js';
 import { FieldAggregator } from './fields.js';
 import { scanJsonValue } from './json-walk.js';
@@ -70,7 +70,7 @@ function scanCell(
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') {
     const text = String(v);
     if (typeof v !== 'string' && text.length < 6) return;
-    for (const c of scanCandidates(text, ctx.set, { extraContext: col.toLowerCase() })) {
+    for (const c of scanKeyedValue(col, text, ctx.set)) {
       if (c.score < ctx.minScore) continue;
       stats.detections++;
       agg.hit(col, c.detector, text.slice(c.start, c.end), c.score, where, rowNo);
