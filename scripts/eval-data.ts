@@ -50,7 +50,13 @@ export async function evaluate(): Promise<{ tally: Map<string, Tally>; perFile: 
     const r = await scanDataSource(
       new MemorySource(bytes),
       { path: file, name: file.split('/').pop()! },
-      { redactTo: { write: async (c) => void (out += typeof c === 'string' ? c : new TextDecoder().decode(c)) } },
+      {
+        redactTo: {
+          write: async (c) => {
+            out += typeof c === 'string' ? c : new TextDecoder().decode(c);
+          },
+        },
+      },
     );
     const masks = new Map<string, number>();
     if (r.format === 'parquet') {

@@ -271,7 +271,7 @@ function secretValue(id: string, full: string): string {
   const pw = `${pick(r, 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789', 10)}!${pick(r, 'abcdefghijkmnopqrstuvwxyz23456789', 5)}`;
   label(file, 'generic-secret', pw);
   const cfg = {
-    database: { url: conn, replica_url: 'postgres://reader:${READER_PASSWORD}@replica:5432/app' },
+    database: { url: conn, replica_url: `postgres://reader:$${'{'}READER_PASSWORD}@replica:5432/app` },
     smtp: { user: 'mailer', password: pw },
     api: { key_env: 'OPENAI_API_KEY', tokenizer: 'cl100k_base', max_tokens: 4096 },
   };
