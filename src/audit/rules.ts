@@ -4,8 +4,7 @@ import type { Severity } from '../core/severity.js';
 
 /**
  * Rules of `warden audit` itself: code checks on the project's own Python and TypeScript/JavaScript
- * (`code/*`) and the dependency checks it runs on manifests (`audit/*`). Model, data and supply
- * chain findings keep the rules of the module that produced them.
+ * (`code/*`). Model, data and supply-chain findings keep the rules of the module that produced them.
  */
 
 // Loading an untrusted artefact with a code-executing loader: the project is the victim of a poisoned model.
@@ -155,23 +154,4 @@ export const CODE_RULES = {
   ),
 } as const satisfies Record<string, Rule>;
 
-export const DEPS_RULES = {
-  vulnerable: rule(
-    'audit/vulnerable-ml-dependency',
-    'high',
-    'ML framework version with a known model-loading vulnerability',
-    'A dependency manifest (requirements.txt, pyproject.toml, Pipfile, environment.yml) allows a version of an ML framework with a published advisory that turns loading a model, checkpoint or config into code execution. The audit carries a short table of such advisories for the frameworks it checks code for; the full advisory database is `warden deps`.',
-    'Upgrade to the fixed version named in the finding and pin it (`torch>=2.6.0`); rebuild lock files.',
-    [ref.atlas('AML.T0010.001'), ref.owaspMl('ML06:2023'), ref.owaspLlm('LLM03:2025'), ref.cwe(1395)],
-  ),
-  unpinned: rule(
-    'audit/unpinned-ml-dependency',
-    'low',
-    'ML framework dependency without an upper bound or pin',
-    'A requirement for an ML framework has no version or only a lower bound, so builds pick up whatever is newest, including a compromised release (dependency confusion, hijacked packages).',
-    'Pin exact versions with hashes in a lock file (`pip-compile --generate-hashes`, `uv lock`) and update them deliberately.',
-    [ref.atlas('AML.T0010.001'), ref.owaspMl('ML06:2023'), ref.owaspLlm('LLM03:2025'), ref.cwe(1357)],
-  ),
-} as const satisfies Record<string, Rule>;
-
-export const AUDIT_RULE_LIST: readonly Rule[] = [...Object.values(CODE_RULES), ...Object.values(DEPS_RULES)];
+export const AUDIT_RULE_LIST: readonly Rule[] = Object.values(CODE_RULES);
