@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ENTROPY_REGEXES } from './entropy.js';
 import { DETECTORS, detect } from './index.js';
+import { CSV_REGEXES } from '../formats/csv.js';
+import { JSON_WALK_REGEXES } from '../formats/json-walk.js';
+import { TOKEN_REGEXES } from '../poison/tokens.js';
+import { KEYED_REGEXES } from './keyed.js';
 import { NUMERIC_REGEXES } from './pii-numeric.js';
 
 /*
@@ -70,6 +74,10 @@ const REGEXES: Array<[string, RegExp]> = [
   ...DETECTORS.flatMap((d) => d.patterns.map((p, i) => [`${d.id}#${i}`, p] as [string, RegExp])),
   ...NUMERIC_REGEXES.map((p, i) => [`numeric#${i}`, p] as [string, RegExp]),
   ...ENTROPY_REGEXES.map((p, i) => [`entropy#${i}`, p] as [string, RegExp]),
+  ...KEYED_REGEXES.map((p, i) => [`keyed#${i}`, p] as [string, RegExp]),
+  ...CSV_REGEXES.map((p, i) => [`csv#${i}`, p] as [string, RegExp]),
+  ...JSON_WALK_REGEXES.map((p, i) => [`json-walk#${i}`, p] as [string, RegExp]),
+  ...TOKEN_REGEXES.map((p, i) => [`poison-tokens#${i}`, p] as [string, RegExp]),
 ];
 
 function runAll(re: RegExp, s: string): number {
