@@ -440,6 +440,8 @@ export function synthAttacks(rng: Rng, count: number): Sample[] {
         (rng.chance(0.5) ? `${fill(rng, rng.pick(EXTRA.question!), pools)}\n` : '') +
         fill(rng, rng.pick(DELIMITER), pools),
     ],
+    ['piggyback', 6, () => fill(rng, rng.pick(PIGGYBACK), { ...pools, ...PIGGYBACK_POOLS })],
+    ['jailbreak-code', 4, () => fill(rng, rng.pick(JAILBREAK_CODE), pools)],
     [
       'tool-hijack',
       10,
