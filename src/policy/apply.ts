@@ -1,4 +1,4 @@
-import { compareFindings, type Finding } from '../core/finding.js';
+import { cleanEvidence, compareFindings, type Finding } from '../core/finding.js';
 import { findingOf } from '../core/rule.js';
 import { atLeast, type Severity } from '../core/severity.js';
 import type { TargetResult } from '../core/target.js';
@@ -73,7 +73,7 @@ function expiredFinding(policy: Policy, e: Suppression | AdvisoryIgnore, what: s
     path: policy.file || 'warden.yaml',
     ...(e.line === undefined ? {} : { line: e.line }),
     scanner: 'policy',
-    message: `${what} expired on ${e.expires}${where(e.line)} and no longer applies; reason given: "${e.reason}"`,
+    message: `${what} expired on ${e.expires} and no longer applies; reason given: "${cleanEvidence(e.reason)}"`,
   });
 }
 

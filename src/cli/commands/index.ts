@@ -2,6 +2,7 @@ import type { Command } from '../types.js';
 import { dataCommand } from './data.js';
 import { depsCommand } from './deps.js';
 import { guardCommand } from './guard.js';
+import { initCommand } from './init.js';
 import { rulesCommand } from './rules.js';
 import { scanCommand } from './scan.js';
 import { signCommand } from './sign.js';
@@ -15,5 +16,6 @@ export const COMMANDS: readonly Command[] = [
   signCommand,
   verifyCommand,
   depsCommand,
+  initCommand,
   rulesCommand,
 ];

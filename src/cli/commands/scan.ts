@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
 import { atLeast } from '../../core/severity.js';
+import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
 import { isRemoteUrl } from '../../io/remote/resolve.js';
 import { mergeReports, scanRemote } from '../../io/remote/scan-remote.js';
 import { scanFiles } from '../../io/scan-files.js';
+import { formatPolicyError, type PolicyOutcome } from '../../policy/index.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
@@ -24,7 +26,10 @@ Options:
   -f, --format FORMAT       text (default), json, sarif or markdown
   -o, --output FILE         write the report to FILE instead of standard output
       --fail-on SEVERITY    exit 1 when a finding is at least this severe: critical, high (default),
-                            medium, low, info, or none
+                            medium, low, info, or none; overrides fail_on in warden.yaml
+      --policy FILE         apply this policy file (default: warden.yaml found from the scanned
+                            path up to the repository root; see docs/policy.md)
+      --no-policy           ignore warden.yaml
       --max-file-size SIZE  skip files larger than SIZE (e.g. 2GB); default: no limit
       --exclude GLOB        skip paths matching GLOB (repeatable), e.g. --exclude '**/*.csv'
       --concurrency N       worker threads (default: number of cores; 1 scans in-process)
@@ -32,7 +37,8 @@ Options:
       --no-progress         never draw the progress bar
   -h, --help                show this help
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage or tool error.
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it (or an expired
+suppression in warden.yaml), 2 usage or tool error (including an invalid warden.yaml).
 `;
 
 export const scanCommand: Command = {
@@ -46,7 +52,9 @@ export const scanCommand: Command = {
       options: {
         format: { type: 'string', short: 'f', default: 'text' },
         output: { type: 'string', short: 'o' },
-        'fail-on': { type: 'string', default: 'high' },
+        'fail-on': { type: 'string' },
+        policy: { type: 'string' },
+        'no-policy': { type: 'boolean', default: false },
         'max-file-size': { type: 'string' },
         exclude: { type: 'string', multiple: true, default: [] },
         concurrency: { type: 'string' },
@@ -56,7 +64,9 @@ export const scanCommand: Command = {
     });
     if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
     const format = oneOf(values.format, REPORT_FORMATS, '--format');
-    const failOn = parseSeverityFlag(values['fail-on'], '--fail-on');
+    const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
+    if (values.policy !== undefined && values['no-policy'])
+      throw new UsageError('give --policy or --no-policy, not both');
     const limits: Limits = {
       ...DEFAULT_LIMITS,
       ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
@@ -65,6 +75,19 @@ export const scanCommand: Command = {
         : {}),
     };
     const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
+
+    // The policy is read before any scanning: a broken warden.yaml is a usage error, reported at once.
+    const policy = await resolvePolicy({
+      ...(values.policy === undefined ? {} : { file: values.policy }),
+      disabled: values['no-policy'],
+      paths: positionals,
+      cwd: io.cwd,
+    });
+    if (!policy.ok) {
+      for (const e of policy.error) io.stderr(`${formatPolicyError(e)}\n`);
+      io.stderr('warden scan: invalid policy file (see docs/policy.md)\n');
+      return EXIT.error;
+    }
 
     const bar = progressBar(io.stderr, io.isTTY && !values['no-progress'] && !io.env.CI);
     const urls = positionals.filter(isRemoteUrl);
@@ -82,7 +105,14 @@ export const scanCommand: Command = {
     // Remote objects go through the range-request layer; their results join the same report.
     const remote = urls.length ? await scanRemote(urls, { env: io.env, limits }) : undefined;
     for (const f of remote?.failures ?? []) io.stderr(`warden scan: ${f.message}\n`);
-    const report = mergeReports(local, remote);
+    const scanned = mergeReports(local, remote);
+    const outcome = await enforcePolicy(scanned, policy.value, io.cwd);
+    if (!outcome.ok) {
+      io.stderr(`warden scan: ${policy.value.file}: ${outcome.error}\n`);
+      return EXIT.error;
+    }
+    const report = { ...scanned, findings: outcome.value.findings };
+    notePolicy(io, policy.value.file, outcome.value);
 
     const missing = report.targets.filter((t) => t.error?.code === 'not_found');
     for (const t of missing) io.stderr(`warden scan: ${t.error?.message}\n`);
@@ -101,9 +131,20 @@ export const scanCommand: Command = {
     else io.stdout(text);
 
     if (missing.length > 0 || (remote?.failures.length ?? 0) > 0) return EXIT.error;
-    return exitFor(report.findings, failOn);
+    if (failOn !== undefined) return exitFor(report.findings, failOn);
+    return outcome.value.failing.length > 0 ? EXIT.findings : EXIT.clean;
   },
 };
+
+/** One line on stderr so suppressed findings are never invisible, whatever the report format. */
+function notePolicy(io: CliIO, file: string, outcome: PolicyOutcome): void {
+  if (!file) return;
+  const n = outcome.suppressed.length;
+  const expired = outcome.findings.filter((f) => f.ruleId === 'policy/expired-suppression').length;
+  const parts = [`policy ${file}`, `${n} finding${n === 1 ? '' : 's'} suppressed`];
+  if (expired > 0) parts.push(`${expired} expired suppression${expired === 1 ? '' : 's'} (failing)`);
+  io.stderr(`warden scan: ${parts.join(', ')}\n`);
+}
 
 export function exitFor(
   findings: readonly { severity: import('../../core/severity.js').Severity }[],
