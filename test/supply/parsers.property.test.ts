@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/supply/signing/bundle.js';
 import { children, DerError, readNode } from '../../src/supply/signing/der.js';
 import { pae, pythonBytesRepr } from '../../src/supply/signing/dsse.js';
+import { verifyTimestamp } from '../../src/supply/signing/rfc3161.js';
 import { parseStatement } from '../../src/supply/signing/statement.js';
 import { certParts, subjectAltNames } from '../../src/supply/signing/x509.js';
 import { MT } from './helpers.js';
@@ -49,6 +50,27 @@ describe('DER reader never crashes on hostile bytes', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('RFC 3161 timestamp reader', () => {
+  const token = (() => {
+    const b = JSON.parse(bundles.find((t) => t.includes('rfc3161Timestamps'))!);
+    return new Uint8Array(
+      Buffer.from(b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, 'base64'),
+    );
+  })();
+  it('mutated tokens are refused with a reason, never an exception', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(token.length - 1), fc.nat(255)), { minLength: 1, maxLength: 6 }), (muts) => {
+        const b = token.slice();
+        for (const [i, v] of muts) b[i] = v;
+        const r = verifyTimestamp(Buffer.from(b).toString('base64'), new Uint8Array(64), []);
+        expect(r.ok).toBe(false);
+        expect(typeof r.error).toBe('string');
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -40,6 +40,9 @@ describe('Sigstore keyless verification, offline', () => {
     expect(r.ok).toBe(true);
     expect(r.details?.join('\n')).toMatch(/signed entry timestamp, inclusion proof and signed checkpoint/);
     expect(r.details?.join('\n')).toMatch(/embedded SCT verifies/);
+    expect(r.details?.join('\n')).toMatch(
+      /RFC 3161 timestamp 2025-10-10T02:12:20.000Z by O=sigstore.dev, CN=sigstore-tsa/,
+    );
   });
 
   const tamper: Array<[string, (b: Json) => void, RegExp]> = [
@@ -94,6 +97,14 @@ describe('Sigstore keyless verification, offline', () => {
       /no inclusion proof/,
     ],
     [
+      'RFC 3161 timestamp token altered',
+      (b) => {
+        const t = b.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0];
+        t.signedTimestamp = flipB64(t.signedTimestamp, 120);
+      },
+      /RFC 3161 timestamp/,
+    ],
+    [
       'no transparency log entry',
       (b) => {
         b.verificationMaterial.tlogEntries = [];
@@ -128,6 +139,7 @@ describe('Sigstore keyless verification, offline', () => {
     expect(without('tlogs').error).toMatch(/not in the trusted root/);
     expect(without('certificateAuthorities').error).toMatch(/Fulcio CA/);
     expect(without('ctlogs').error).toMatch(/SCT/);
+    expect(without('timestampAuthorities').error).toMatch(/not signed by a timestamp authority/);
   });
 
   it('rejects a bundle whose certificate is not the one the log recorded', () => {

@@ -45,7 +45,8 @@ export interface Bundle {
   readonly mediaType: string;
   readonly material: Material;
   readonly tlogEntries: readonly TlogEntry[];
-  readonly rfc3161Count: number;
+  /** Base64 RFC 3161 signed timestamps (TimeStampResp or bare token). */
+  readonly rfc3161: readonly string[];
   readonly envelope: Envelope;
 }
 
@@ -94,7 +95,7 @@ function toBundle(json: unknown): Bundle {
     mediaType,
     material: toMaterial(vm),
     tlogEntries: toTlogEntries(vm.tlogEntries),
-    rfc3161Count: rfc3161Count(vm.timestampVerificationData),
+    rfc3161: rfc3161Timestamps(vm.timestampVerificationData),
     envelope: toEnvelope(env),
   };
 }
@@ -161,8 +162,13 @@ function toProof(p: Obj, at: string): NonNullable<TlogEntry['inclusionProof']> {
   };
 }
 
-function rfc3161Count(v: unknown): number {
-  return isObj(v) && Array.isArray(v.rfc3161Timestamps) ? v.rfc3161Timestamps.length : 0;
+function rfc3161Timestamps(v: unknown): string[] {
+  if (!isObj(v) || !Array.isArray(v.rfc3161Timestamps)) return [];
+  return v.rfc3161Timestamps
+    .slice(0, 16)
+    .map((t, i) =>
+      need(isObj(t) ? str(t.signedTimestamp) : undefined, `rfc3161Timestamps[${i}].signedTimestamp missing`),
+    );
 }
 
 function toEnvelope(env: Obj): Envelope {

@@ -8,7 +8,7 @@ export interface TrustRoot {
   readonly tlogs: readonly LogKey[];
   readonly ctlogs: readonly LogKey[];
   readonly certificateAuthorities: readonly CertAuthority[];
-  readonly timestampAuthorities: number;
+  readonly timestampAuthorities: readonly CertAuthority[];
 }
 
 export interface Validity {
@@ -69,22 +69,22 @@ export function parseTrustRoot(text: string): Result<TrustRoot, string> {
     if (typeof j.mediaType !== 'string' || !j.mediaType.startsWith('application/vnd.dev.sigstore.trustedroot')) {
       return err(`not a Sigstore trusted root (mediaType ${JSON.stringify(j.mediaType)})`);
     }
-    const cas = Array.isArray(j.certificateAuthorities) ? j.certificateAuthorities : [];
-    const certificateAuthorities = cas.map((ca): CertAuthority => {
-      if (!isObj(ca) || !isObj(ca.certChain) || !Array.isArray(ca.certChain.certificates)) {
-        throw new Error('certificateAuthorities entry is malformed');
-      }
-      const certs = ca.certChain.certificates.map((c) => {
-        if (!isObj(c) || typeof c.rawBytes !== 'string') throw new Error('CA certificate lacks rawBytes');
-        return certFromBase64(c.rawBytes);
+    const authorities = (v: unknown): CertAuthority[] =>
+      (Array.isArray(v) ? v : []).map((ca): CertAuthority => {
+        if (!isObj(ca) || !isObj(ca.certChain) || !Array.isArray(ca.certChain.certificates)) {
+          throw new Error('certificate authority entry is malformed');
+        }
+        const certs = ca.certChain.certificates.map((c) => {
+          if (!isObj(c) || typeof c.rawBytes !== 'string') throw new Error('CA certificate lacks rawBytes');
+          return certFromBase64(c.rawBytes);
+        });
+        return { uri: typeof ca.uri === 'string' ? ca.uri : '', certs, ...validity(ca.validFor) };
       });
-      return { uri: typeof ca.uri === 'string' ? ca.uri : '', certs, ...validity(ca.validFor) };
-    });
     return ok({
       tlogs: logKeys(j.tlogs, 'tlogs'),
       ctlogs: logKeys(j.ctlogs, 'ctlogs'),
-      certificateAuthorities,
-      timestampAuthorities: Array.isArray(j.timestampAuthorities) ? j.timestampAuthorities.length : 0,
+      certificateAuthorities: authorities(j.certificateAuthorities),
+      timestampAuthorities: authorities(j.timestampAuthorities),
     });
   } catch (e) {
     return err(`trusted root: ${(e as Error).message}`);

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject, type X509Certificate } from 'node:cryp
 import type { Bundle } from './bundle.js';
 import { decodeBase64, IN_TOTO_PAYLOAD_TYPE, pae, paeLegacy } from './dsse.js';
 import { keyHint, schemeOf, spkiDer, verifyBytes } from './keys.js';
+import { verifyTimestamp } from './rfc3161.js';
 import { verifyEmbeddedSct } from './sct.js';
 import { verifyTlogEntry } from './tlog.js';
 import { sameBytes, type TrustRoot, within } from './trust-root.js';
@@ -181,11 +182,15 @@ function verifySigstore(
   if (trust.identity === undefined || trust.issuer === undefined) {
     warnings.push('no --identity/--issuer given: any Sigstore identity is accepted');
   }
-  if (bundle.rfc3161Count > 0) {
-    warnings.push(`${bundle.rfc3161Count} RFC 3161 timestamp(s) not verified; the Rekor integration time is used`);
+  // 5. RFC 3161 timestamps, when present, must verify and fall inside the certificate's life.
+  for (const ts of bundle.rfc3161) {
+    const t = verifyTimestamp(ts, bundle.envelope.sig, trust.root.timestampAuthorities);
+    if (!t.ok || t.time === undefined) return fail(`RFC 3161 timestamp: ${t.error}`);
+    if (!validAt(leaf, t.time)) return fail('certificate was not valid at the RFC 3161 timestamp');
+    details.push(`RFC 3161 timestamp ${t.time.toISOString()} by ${t.tsa}`);
   }
 
-  // 5. The envelope signature under the certificate key.
+  // 6. The envelope signature under the certificate key.
   const key = createPublicKey(leaf.publicKey.export({ type: 'spki', format: 'pem' }));
   if (!verifyBytes(key, pae(bundle.envelope.payloadType, bundle.envelope.payload), bundle.envelope.sig)) {
     return fail('signature does not verify with the certificate key');
