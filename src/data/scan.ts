@@ -31,6 +31,8 @@ export interface DataScanOptions {
   /** Write a sanitized copy here (same format, masked values). */
   readonly redactTo?: DataSink;
   readonly signal?: AbortSignal;
+  /** Scan a byte range of a larger file (see `PartOf`). */
+  readonly part?: import('./formats/context.js').PartOf;
 }
 
 export interface DataScanResult extends FormatResult {
@@ -76,6 +78,7 @@ export async function scanDataSource(
     limits: { ...DEFAULT_DATA_LIMITS, ...opts.limits },
     ...(opts.redactTo && REDACTABLE.has(format) ? { sink: opts.redactTo } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.part ? { part: opts.part } : {}),
   };
   try {
     const r = await FORMAT_SCANNERS[format](src, ctx);

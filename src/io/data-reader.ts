@@ -1,11 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { ScanReport, TargetResult } from '../core/target.js';
 import type { DataSink } from '../data/formats/context.js';
 import { sniffDataFormat } from '../data/formats/sniff.js';
 import { type DataScanOptions, REDACTABLE, scanDataSource } from '../data/scan.js';
+import { scanInParts } from './data-parallel.js';
 import { FileSource } from './file-source.js';
 import { walk } from './walk.js';
 
@@ -15,6 +17,10 @@ export interface DataScanFilesOptions extends Omit<DataScanOptions, 'redactTo'> 
   /** Write sanitized copies: a file (one input file) or a folder mirroring the inputs. */
   readonly redactOut?: string;
   readonly onFile?: (path: string) => void;
+  /** Worker threads for one large CSV/TSV/JSONL file (default: cores); 1 scans on this thread. */
+  readonly concurrency?: number;
+  /** Files from this size are split across threads (default 64 MiB). */
+  readonly parallelMinBytes?: number;
 }
 
 export interface DataFilesReport extends ScanReport {
@@ -90,8 +96,8 @@ export async function scanDataFiles(paths: readonly string[], opts: DataScanFile
     let sink: FileSink | undefined;
     let target: string | undefined;
     try {
+      const format = opts.format ?? sniffDataFormat(basename(f.absPath), await src.read(0, 8192));
       if (outRoot) {
-        const format = opts.format ?? sniffDataFormat(basename(f.absPath), await src.read(0, 8192));
         if (REDACTABLE.has(format)) {
           target = singleFile ? outRoot : join(outRoot, relative(opts.cwd, f.absPath).replace(/^(\.\.[/\\])+/, ''));
           if (inputs.has(target))

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ENTROPY_REGEXES } from './entropy.js';
-import { DETECTORS, detect } from './index.js';
 import { CSV_REGEXES } from '../formats/csv.js';
 import { JSON_WALK_REGEXES } from '../formats/json-walk.js';
 import { TOKEN_REGEXES } from '../poison/tokens.js';
+import { ENTROPY_REGEXES } from './entropy.js';
+import { DETECTORS, detect } from './index.js';
 import { KEYED_REGEXES } from './keyed.js';
 import { NUMERIC_REGEXES } from './pii-numeric.js';
 

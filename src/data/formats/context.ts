@@ -29,6 +29,14 @@ export const DEFAULT_DATA_LIMITS: DataLimits = {
   maxFields: 10_000,
 };
 
+/** A byte range of a larger file scanned on its own (parallel scans of big CSV/JSONL files). */
+export interface PartOf {
+  /** Absolute byte offset of the part's first byte in the file. */
+  readonly byteBase: number;
+  /** CSV/TSV: the file's header line, for parts after the first. */
+  readonly header?: string;
+}
+
 export interface FormatContext {
   readonly path: string;
   readonly member?: string;
@@ -37,6 +45,7 @@ export interface FormatContext {
   readonly limits: DataLimits;
   readonly sink?: DataSink;
   readonly signal?: AbortSignal;
+  readonly part?: PartOf;
 }
 
 export interface FormatStats {
@@ -51,6 +60,10 @@ export interface FormatResult {
   readonly error?: ParseError;
   /** True when a redacted copy was written to the sink. */
   readonly redacted: boolean;
+  /** Per-field counts of tabular formats, for merging parts. */
+  readonly fields?: import('./fields.js').FieldState;
+  /** Newlines consumed (tabular formats), to shift the line numbers of later parts. */
+  readonly lines?: number;
 }
 
 export type FormatScan = (src: ByteSource, ctx: FormatContext) => Promise<FormatResult>;

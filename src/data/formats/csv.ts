@@ -43,14 +43,19 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
   const maxCols = Math.min(ctx.limits.maxFields, 4096);
   let columns: Column[] | undefined;
   let carry = '';
-  let carryByte = 0; // absolute byte offset of buf[0]
+  let carryByte = ctx.part?.byteBase ?? 0; // absolute byte offset of buf[0]
   let line = 1;
   const sink = ctx.sink;
 
+  // A later part of a split file: the header comes from the file's first line.
+  let carryHeader = ctx.part?.header !== undefined ? `${ctx.part.header}\n` : '';
+  let headerShift = carryHeader ? -1 : 0;
   for await (const block of textBlocks(src, ctx.limits.blockBytes, ctx.signal)) {
     stats.bytes += block.byteLength;
-    const buf = carry + block.text;
-    const ascii = block.ascii && isAscii(carry);
+    const buf = carryHeader + carry + block.text;
+    const ascii = block.ascii && isAscii(carry) && isAscii(carryHeader);
+    carryByte -= carryHeader.length;
+    carryHeader = '';
     const cands = scanCandidates(buf, ctx.set, { context: false });
     let k = 0;
     let out = '';
@@ -139,7 +144,8 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
       }
     };
 
-    const r = tokenizeRows(buf, delim, quotes, block.last, line, maxCols, onRow);
+    const r = tokenizeRows(buf, delim, quotes, block.last, line + headerShift, maxCols, onRow);
+    headerShift = 0;
     line += r.lines;
     if (sink) {
       out += buf.slice(written, r.consumed);
@@ -162,7 +168,13 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
     }
   }
   for (const col of columns ?? []) agg.cell(col.name, col.cells);
-  return { findings: agg.findings(), stats, redacted: sink !== undefined };
+  return {
+    findings: agg.findings(),
+    stats,
+    redacted: sink !== undefined,
+    fields: agg.state(),
+    lines: line - 1 - (ctx.part?.header !== undefined ? 1 : 0),
+  };
 }
 
 function columnOf(columns: Column[], f: number): Column {

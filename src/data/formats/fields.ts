@@ -2,6 +2,12 @@ import type { Finding } from '../../core/finding.js';
 import type { Detector } from '../detect/types.js';
 import { type FieldHit, fieldFinding, type Where } from '../findings.js';
 
+/** Plain-data form of an aggregator, so parts scanned on worker threads can be merged. */
+export interface FieldState {
+  readonly kind: 'column' | 'key';
+  readonly fields: Array<{ field: string; cells: number; hits: Array<{ detector: string } & FieldHit> }>;
+}
+
 /** Counts per field (column or key path) and detector: how many cells/values matched, and the first. */
 export class FieldAggregator {
   private readonly cells = new Map<string, number>();
@@ -12,7 +18,7 @@ export class FieldAggregator {
   ) {}
 
   private key(field: string): string {
-    return this.cells.has(field) || this.cells.size < this.maxFields ? field : '(other fields)';
+    return this.cells.has(field) || this.hits.has(field) || this.cells.size < this.maxFields ? field : '(other fields)';
   }
 
   cell(field: string, n = 1): void {
@@ -42,12 +48,64 @@ export class FieldAggregator {
     } else byDet.set(d, { count: 1, first: where, example: value, maxScore: score, lastRow: row });
   }
 
-  findings(): Finding[] {
-    const out: Finding[] = [];
-    for (const [field, byDet] of this.hits) {
-      const cells = Math.max(this.cells.get(field) ?? 0, ...[...byDet.values()].map((h) => h.count));
-      for (const [d, h] of byDet) out.push(fieldFinding(d, this.kind, field, h, cells));
-    }
-    return out;
+  state(): FieldState {
+    const names = new Set([...this.cells.keys(), ...this.hits.keys()]);
+    return {
+      kind: this.kind,
+      fields: [...names].map((field) => ({
+        field,
+        cells: this.cells.get(field) ?? 0,
+        hits: [...(this.hits.get(field) ?? new Map<Detector, FieldHit>())].map(([d, h]) => ({ detector: d.id, ...h })),
+      })),
+    };
   }
+
+  findings(): Finding[] {
+    return findingsOfState(this.state(), (id) =>
+      [...this.hits.values()].flatMap((m) => [...m.keys()]).find((d) => d.id === id),
+    );
+  }
+}
+
+/**
+ * Merges part states in file order: counts add up, the first occurrence comes from the earliest
+ * part; `shift` moves each part's lines by the lines of the parts before it.
+ */
+export function mergeStates(parts: ReadonlyArray<{ state: FieldState; lineShift: number }>): FieldState {
+  const kind = parts[0]?.state.kind ?? 'column';
+  const fields = new Map<string, { cells: number; hits: Map<string, { detector: string } & FieldHit> }>();
+  for (const { state, lineShift } of parts) {
+    for (const f of state.fields) {
+      let acc = fields.get(f.field);
+      if (!acc) {
+        acc = { cells: 0, hits: new Map() };
+        fields.set(f.field, acc);
+      }
+      acc.cells += f.cells;
+      for (const h of f.hits) {
+        const prev = acc.hits.get(h.detector);
+        if (prev) {
+          prev.count += h.count;
+          prev.maxScore = Math.max(prev.maxScore, h.maxScore);
+        } else {
+          const first = h.first.line === undefined ? h.first : { ...h.first, line: h.first.line + lineShift };
+          acc.hits.set(h.detector, { ...h, first });
+        }
+      }
+    }
+  }
+  return { kind, fields: [...fields].map(([field, v]) => ({ field, cells: v.cells, hits: [...v.hits.values()] })) };
+}
+
+export function findingsOfState(state: FieldState, detectorById: (id: string) => Detector | undefined): Finding[] {
+  const out: Finding[] = [];
+  for (const f of state.fields) {
+    if (f.hits.length === 0) continue;
+    const cells = Math.max(f.cells, ...f.hits.map((h) => h.count));
+    for (const h of f.hits) {
+      const d = detectorById(h.detector);
+      if (d) out.push(fieldFinding(d, state.kind, f.field, h, cells));
+    }
+  }
+  return out;
 }

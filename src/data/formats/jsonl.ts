@@ -19,7 +19,7 @@ export async function scanJsonl(src: ByteSource, ctx: FormatContext): Promise<Fo
   const stats = { bytes: 0, records: 0, detections: 0 };
   const sink = ctx.sink;
   let carry = '';
-  let carryByte = 0;
+  let carryByte = ctx.part?.byteBase ?? 0;
   let lineNo = 1;
 
   for await (const block of textBlocks(src, ctx.limits.blockBytes, ctx.signal)) {
@@ -79,7 +79,7 @@ export async function scanJsonl(src: ByteSource, ctx: FormatContext): Promise<Fo
     }
   }
   agg.setCells(stats.records);
-  return { findings: agg.findings(), stats, redacted: sink !== undefined };
+  return { findings: agg.findings(), stats, redacted: sink !== undefined, fields: agg.state(), lines: lineNo - 1 };
 }
 
 /** Walks one parsed line; returns its redacted serialisation when something was masked. */
