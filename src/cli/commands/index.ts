@@ -1,4 +1,5 @@
 import type { Command } from '../types.js';
+import { bomCommand } from './bom.js';
 import { dataCommand } from './data.js';
 import { depsCommand } from './deps.js';
 import { guardCommand } from './guard.js';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   guardCommand,
   signCommand,
   verifyCommand,
+  bomCommand,
   depsCommand,
   initCommand,
   rulesCommand,

@@ -15,9 +15,11 @@ const MODEL_FORMATS = new Set([
   'torchscript',
 ]);
 /** Containers that hold a model when named like one (`.keras`, `.nemo`, `.mar` …). */
-const MODEL_EXT = /\.(pt|pth|bin|ckpt|safetensors|gguf|ggml|onnx|h5|hdf5|keras|pb|tflite|mlmodel|nemo|mar|joblib|pkl|pickle|sav|model|llamafile)$/i;
+const MODEL_EXT =
+  /\.(pt|pth|bin|ckpt|safetensors|gguf|ggml|onnx|h5|hdf5|keras|pb|tflite|mlmodel|nemo|mar|joblib|pkl|pickle|sav|model|llamafile)$/i;
 const DATA_EXT = /\.(csv|tsv|jsonl|ndjson|parquet|arrow|feather|npy|npz|tfrecords?|avro|orc|xlsx?)$/i;
-const CONFIG_EXT = /\.(json|ya?ml|toml|cfg|ini|conf)$|(^|\/)(MLmodel|Pipfile|Pipfile\.lock|poetry\.lock|requirements[^/]*\.txt)$/i;
+const CONFIG_EXT =
+  /\.(json|ya?ml|toml|cfg|ini|conf)$|(^|\/)(MLmodel|Pipfile|Pipfile\.lock|poetry\.lock|requirements[^/]*\.txt)$/i;
 const CODE_EXT = /\.(py|ipynb|sh|js|mjs|ts|jinja2?)$/i;
 const DOC_EXT = /\.(md|rst|txt)$|(^|\/)(LICENSE|NOTICE|COPYING)[^/]*$/i;
 

@@ -59,7 +59,9 @@ export async function collectInventory(target: string, opts: CollectOptions): Pr
       () => 0,
     );
     newest = Math.max(newest, mtime);
-    files.push(bomFile(t, byPath.get(t.path) ?? [], report.metadata.get(t.path), d instanceof Uint8Array ? toHex(d) : undefined));
+    files.push(
+      bomFile(t, byPath.get(t.path) ?? [], report.metadata.get(t.path), d instanceof Uint8Array ? toHex(d) : undefined),
+    );
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
@@ -115,7 +117,11 @@ async function readTextIfManifest(root: string, f: BomFile): Promise<string> {
   return manifestParser(name) && f.size <= SMALL_TEXT_CAP ? readText(join(root, f.path)) : '';
 }
 
-async function readJson(root: string, files: readonly BomFile[], name: string): Promise<Record<string, unknown> | undefined> {
+async function readJson(
+  root: string,
+  files: readonly BomFile[],
+  name: string,
+): Promise<Record<string, unknown> | undefined> {
   const f = files.find((x) => x.path === name);
   if (!f || f.size > SMALL_TEXT_CAP) return undefined;
   try {

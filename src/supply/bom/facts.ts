@@ -21,8 +21,8 @@ export function applyConfig(cfg: Record<string, unknown>, f: ModelFacts): void {
   const archs = Array.isArray(cfg.architectures) ? cfg.architectures.filter((a) => typeof a === 'string') : [];
   if (archs[0] && !f.modelArchitecture) f.modelArchitecture = String(archs[0]).slice(0, 200);
   if (typeof cfg.model_type === 'string' && !f.architectureFamily) f.architectureFamily = cfg.model_type.slice(0, 100);
-  if (!f.task) f.task = ARCHITECTURE_TASK.find(([re]) => archs.some((a) => re.test(String(a))))?.[1];
-  if (!f.task) delete f.task;
+  const inferred = ARCHITECTURE_TASK.find(([re]) => archs.some((a) => re.test(String(a))))?.[1];
+  if (!f.task && inferred) f.task = inferred;
   for (const k of CONFIG_KEYS) if (scalar(cfg[k])) f.properties.push([`config:${k}`, String(cfg[k])]);
   // A Hub config that names code to import is the remote-code signal: worth a visible property.
   if (cfg.auto_map !== undefined) f.properties.push(['config:auto_map', JSON.stringify(cfg.auto_map).slice(0, 500)]);

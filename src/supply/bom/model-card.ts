@@ -102,8 +102,9 @@ function frontMatter(d: Record<string, unknown>, f: ModelFacts): void {
 /** Section headings of the Hub's model card template, mapped to CycloneDX considerations. */
 const SECTIONS: readonly (readonly [RegExp, 'useCases' | 'technicalLimitations' | 'ethicalConsiderations'])[] = [
   [/out[- ]of[- ]scope/i, 'technicalLimitations'],
-  [/limitation/i, 'technicalLimitations'],
+  // Before "limitation": the Hub template's heading is "Bias, Risks, and Limitations".
   [/\b(bias|risks?|ethic)/i, 'ethicalConsiderations'],
+  [/limitation/i, 'technicalLimitations'],
   [/intended use|direct use|downstream use|use cases?|^uses$/i, 'useCases'],
 ];
 

@@ -11,6 +11,7 @@ export interface Requirement {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}/;
 const MAX_LINE = 8192;
+const CLAUSE = /^(~=|===|==|!=|<=|>=|<|>)[A-Za-z0-9.*+!_-]{1,100}$/;
 
 /**
  * Parses `name[extras] (spec) ; marker` and `name @ url`. Lenient: anything it cannot read
@@ -39,7 +40,7 @@ export function parseRequirement(text: string): Requirement | undefined {
   if (rest.startsWith('(') && rest.endsWith(')')) rest = rest.slice(1, -1);
   const spec = rest.replace(/\s+/g, '');
   if (spec === '') return { name };
-  if (!/^(~=|==|!=|<=|>=|<|>|===)/.test(spec)) return undefined;
+  if (!spec.split(',').every((clause) => CLAUSE.test(clause))) return undefined;
   const pin = /^===?([A-Za-z0-9._+!-]{1,100})$/.exec(spec);
   return pin ? { name, spec, pinned: pin[1]! } : { name, spec };
 }
