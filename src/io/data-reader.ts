@@ -106,14 +106,34 @@ export async function scanDataFiles(paths: readonly string[], opts: DataScanFile
           sink = new FileSink(target);
         }
       }
-      const r = await scanDataSource(
-        src,
-        { path: f.displayPath, name: basename(f.absPath) },
-        {
-          ...opts,
-          ...(sink ? { redactTo: sink } : {}),
-        },
-      );
+      const parallel =
+        !sink &&
+        (format === 'csv' || format === 'tsv' || format === 'jsonl') &&
+        src.size >= (opts.parallelMinBytes ?? 64 << 20)
+          ? await scanInParts(
+              src,
+              {
+                absPath: f.absPath,
+                displayPath: f.displayPath,
+                format,
+                ...(opts.minScore === undefined ? {} : { minScore: opts.minScore }),
+                ...(opts.kinds ? { kinds: opts.kinds } : {}),
+              },
+              opts.concurrency ?? availableParallelism(),
+              opts.parallelMinBytes,
+            )
+          : undefined;
+      const r =
+        parallel ??
+        (await scanDataSource(
+          src,
+          { path: f.displayPath, name: basename(f.absPath) },
+          {
+            ...opts,
+            format,
+            ...(sink ? { redactTo: sink } : {}),
+          },
+        ));
       findings.push(...r.findings);
       bytes += r.stats.bytes;
       if (sink && target && r.redacted && !r.error) {
