@@ -41,27 +41,25 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /**
- * Finds warden.yaml for a scan: from the scanned path's folder upwards, stopping after the
- * repository root (a folder with `.git`) or the working directory, whichever comes first; outside
- * both, only the scanned path's own folder is searched, so a stray file in `/` never applies.
+ * Finds warden.yaml for a scan: from the scanned path's folder upwards to the repository root (the
+ * folder holding `.git`), as git finds its config. Outside a repository the search stops at the
+ * working directory, and outside that too only the scanned path's own folder is searched, so a
+ * stray file in a parent such as `/tmp` never applies.
  */
 export async function findPolicyFile(scanned: string, cwd: string): Promise<string | undefined> {
   const abs = resolve(cwd, scanned);
   let dir = (await isFile(abs)) ? dirname(abs) : abs;
   const root = resolve(cwd);
+  const inRepo = await insideRepo(dir);
   const underCwd = dir === root || dir.startsWith(root + sep);
   for (let depth = 0; depth < 64; depth++) {
     for (const name of POLICY_FILE_NAMES) {
       const candidate = join(dir, name);
       if (await isFile(candidate)) return candidate;
     }
-    if (dir === root || (await exists(join(dir, '.git')))) return undefined;
+    if (inRepo ? await exists(join(dir, '.git')) : !underCwd || dir === root) return undefined;
     const up = dirname(dir);
     if (up === dir) return undefined;
-    if (!underCwd) {
-      // Outside the working directory: keep going only while inside a repository.
-      if (!(await insideRepo(up))) return undefined;
-    }
     dir = up;
   }
   return undefined;
@@ -167,6 +165,16 @@ export async function collectSignatures(
     if (!result) {
       result = await verifyWithAny(found.model, found.sig, trust.value, now);
       verified.set(found.sig, result);
+      // Any signed file that changed is reported, model or not: a rewritten file may no longer
+      // even look like a model, and that must not let it slip past the signature.
+      for (const changed of result.changed) {
+        const file = displayPath(changed === '.' ? found.model : join(found.model, changed), cwd);
+        out.set(file, {
+          signature: shown,
+          status: 'invalid',
+          detail: `${changed} differs from the digest the signature records`,
+        });
+      }
     }
     const rel = relative(found.model, abs).split(sep).join('/');
     const fileChanged = result.changed.has(rel === '' ? '.' : rel) || (rel === '' && result.changed.size > 0);

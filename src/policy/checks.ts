@@ -124,6 +124,18 @@ export function signatureFindings(ctx: CheckContext): Finding[] {
       );
     }
   }
+  // Signed files that changed but are not (or no longer look like) models.
+  const judged = new Set(modelFiles(ctx.targets));
+  for (const [path, ev] of ctx.signatures ?? []) {
+    if (judged.has(path) || ev.status !== 'invalid') continue;
+    out.push(
+      findingOf(INVALID_SIGNATURE_RULE, {
+        path,
+        scanner: 'policy',
+        message: `signature ${ev.signature} does not verify: ${ev.detail ?? 'the file changed after signing'}`,
+      }),
+    );
+  }
   return out;
 }
 
