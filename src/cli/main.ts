@@ -2,9 +2,10 @@ import { TOOL } from '../version.js';
 import { COMMANDS } from './commands/index.js';
 import { type CliIO, EXIT, UsageError } from './types.js';
 
-function mainUsage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  const list = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+async function mainUsage(): Promise<string> {
+  const loaded = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...loaded.map((c) => c.name.length));
+  const list = loaded.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
   return `Warden ${TOOL.version} — security for the whole ML lifecycle
 
 Usage: warden <command> [options]
@@ -25,18 +26,19 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     const topic = first === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    io.stdout(topic ? topic.usage : mainUsage());
+    io.stdout(topic ? (await topic.load()).usage : await mainUsage());
     return first === undefined ? EXIT.error : EXIT.clean;
   }
   if (first === '-v' || first === '--version' || first === 'version') {
     io.stdout(`${TOOL.name} ${TOOL.version}\n`);
     return EXIT.clean;
   }
-  const command = COMMANDS.find((c) => c.name === first);
-  if (!command) {
-    io.stderr(`warden: unknown command '${first}'\n\n${mainUsage()}`);
+  const entry = COMMANDS.find((c) => c.name === first);
+  if (!entry) {
+    io.stderr(`warden: unknown command '${first}'\n\n${await mainUsage()}`);
     return EXIT.error;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(command.usage);
     return EXIT.clean;

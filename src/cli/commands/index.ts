@@ -1,23 +1,24 @@
 import type { Command } from '../types.js';
-import { bomCommand } from './bom.js';
-import { dataCommand } from './data.js';
-import { depsCommand } from './deps.js';
-import { guardCommand } from './guard.js';
-import { initCommand } from './init.js';
-import { rulesCommand } from './rules.js';
-import { scanCommand } from './scan.js';
-import { signCommand } from './sign.js';
-import { verifyCommand } from './verify.js';
 
-/** Every command, in the order `warden --help` lists them. One explicit list, no registration by import. */
-export const COMMANDS: readonly Command[] = [
-  scanCommand,
-  dataCommand,
-  guardCommand,
-  signCommand,
-  verifyCommand,
-  bomCommand,
-  depsCommand,
-  initCommand,
-  rulesCommand,
+/** A command known by name; its module (and everything it imports) loads only when it runs. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<Command>;
+}
+
+/**
+ * Every command, in the order `warden --help` lists them. One explicit list, no registration by
+ * import; each entry imports its module lazily, so `warden scan` never pays for the guard's model
+ * or the signing stack, and `warden --version` starts instantly.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'scan', load: async () => (await import('./scan.js')).scanCommand },
+  { name: 'data', load: async () => (await import('./data.js')).dataCommand },
+  { name: 'guard', load: async () => (await import('./guard.js')).guardCommand },
+  { name: 'sign', load: async () => (await import('./sign.js')).signCommand },
+  { name: 'verify', load: async () => (await import('./verify.js')).verifyCommand },
+  { name: 'bom', load: async () => (await import('./bom.js')).bomCommand },
+  { name: 'deps', load: async () => (await import('./deps.js')).depsCommand },
+  { name: 'init', load: async () => (await import('./init.js')).initCommand },
+  { name: 'rules', load: async () => (await import('./rules.js')).rulesCommand },
 ];
