@@ -97,7 +97,13 @@ describe('warden bom on a rich model folder', () => {
     expect([...files.keys()].sort()).toEqual(listFiles(dir));
     for (const [name, c] of files) expect(c.hashes[0].content, name).toBe(sha256(join(dir, name)));
     const models = [...files.values()].filter((c) => c.type === 'machine-learning-model').map((c) => c.name);
-    expect(models.sort()).toEqual(['gguf/acme-sentiment-f32.gguf', 'legacy/optimizer.pkl', 'model.safetensors']);
+    expect(models.sort()).toEqual([
+      'gguf/acme-sentiment-f32.gguf',
+      'legacy/optimizer.pkl',
+      'model.safetensors',
+      'onnx/model.onnx',
+    ]);
+    expect(prop(files.get('onnx/model.onnx')!, 'warden:onnx:producerName')).toBe('pytorch');
     const evil = files.get('legacy/optimizer.pkl')!;
     expect(prop(evil, 'warden:scan:verdict')).toBe('unsafe');
     expect(prop(evil, 'warden:scan:highestSeverity')).toBe('critical');
@@ -137,6 +143,7 @@ describe('warden bom on a rich model folder', () => {
     expect(props(card, 'huggingface:base_model')).toEqual(['google-bert/bert-base-uncased']);
     expect(props(card, 'config:num_hidden_layers')).toEqual(['2']);
     expect(props(card, 'generation_config:temperature')).toEqual(['0.7']);
+    expect(props(card, 'onnx:producer:onnx/model.onnx')).toEqual(['pytorch']);
     const ds = (bom.components as Json[]).find((c) => c['bom-ref'] === 'dataset:stanfordnlp/imdb');
     expect(ds).toMatchObject({
       type: 'data',

@@ -13,6 +13,7 @@ import addFormatsModule from 'ajv-formats';
 import addFormats2019Module from 'ajv-formats-draft2019';
 import { OS_SYSTEM_PICKLE } from '../../archive/context.js';
 import { ggufBytes, str } from '../../builders/gguf.js';
+import { matmulModel } from '../../builders/onnx.js';
 import { contiguousF32, safetensorsBytes } from '../../builders/safetensors.js';
 
 export const MODEL_CARD = `---
@@ -141,6 +142,7 @@ export function richModelFolder(): string {
       tensors: [{ name: 'cls.weight', dims: [16, 2] }],
     }),
   );
+  w('onnx/model.onnx', matmulModel({ producer: 'pytorch' }));
   w('legacy/optimizer.pkl', OS_SYSTEM_PICKLE);
   w('data/eval.csv', 'text,label\ngreat,1\nawful,0\n');
   w('requirements.txt', REQUIREMENTS);
