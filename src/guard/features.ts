@@ -12,7 +12,7 @@ export interface FeatureConfig {
   readonly charMax: number;
 }
 
-export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { bits: 18, charMin: 3, charMax: 5 };
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { bits: 16, charMin: 3, charMax: 5 };
 
 const WORD_SEED = 0x811c9dc5;
 const BIGRAM_SALT = 0x9e3779b1;
