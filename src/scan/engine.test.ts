@@ -117,3 +117,20 @@ describe('scanSource', () => {
     expect(r.targets.every((t) => t.bytesRead <= t.sizeBytes + 4096)).toBe(true);
   });
 });
+
+describe('scanSource with a scanner that lets a ParseFailure escape', () => {
+  it('reports it by its error code, not as an internal error', async () => {
+    const { ParseFailure } = await import('../core/result.js');
+    const leaky: FormatScanner = {
+      ...leaf,
+      id: 'leaky',
+      sniff: () => true,
+      async scan() {
+        throw new ParseFailure({ code: 'io_error', message: 'connection reset', offset: 10 });
+      },
+    };
+    const r = await scanSource(new MemorySource(enc('x')), at, { ...opts(), scanners: [leaky] });
+    expect(r.targets[0]).toMatchObject({ status: 'error', error: { code: 'io_error' } });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['scan/parse-error']);
+  });
+});

@@ -1,7 +1,7 @@
 import type { ByteSource } from '../core/byte-source.js';
 import { type Finding, joinMember } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
-import type { ParseError } from '../core/result.js';
+import { type ParseError, ParseFailure } from '../core/result.js';
 import { findingOf } from '../core/rule.js';
 import type { TargetResult } from '../core/target.js';
 import { ENGINE_RULES } from './engine-rules.js';
@@ -113,6 +113,13 @@ async function visit(
   try {
     outcome = await scanner.scan(src, ctx);
   } catch (e) {
+    if (e instanceof ParseFailure) {
+      // An expected failure that escaped the scanner (a remote read hitting its transfer cap, a
+      // lost connection): reported by its code, like an outcome error, not as a scanner bug.
+      out.findings.push(errorFinding(e.error, at));
+      finish(scanner.id, e.error.code === 'limit_exceeded' ? 'partial' : 'error', e.error);
+      return;
+    }
     // A scanner must not throw; if one does, the file is still reported, never silently passed.
     const message = `${scanner.id} scanner failed: ${errorMessage(e)}`;
     out.findings.push(engineFinding('scan/internal-error', at, message));
