@@ -115,9 +115,9 @@ async function visit(
   } catch (e) {
     if (e instanceof ParseFailure) {
       // An expected failure that escaped the scanner (a remote read hitting its transfer cap, a
-      // lost connection): reported by its code, like an outcome error, not as a scanner bug.
+      // lost connection): reported by its code, not as a scanner bug. Nothing of the target was judged: status error.
       out.findings.push(errorFinding(e.error, at));
-      finish(scanner.id, e.error.code === 'limit_exceeded' ? 'partial' : 'error', e.error);
+      finish(scanner.id, 'error', e.error);
       return;
     }
     // A scanner must not throw; if one does, the file is still reported, never silently passed.
