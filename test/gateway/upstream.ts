@@ -22,7 +22,7 @@ export type Script =
       /** Drop the connection after this many chunks. */
       readonly resetAfter?: number;
       /** Raw bytes written instead of formatted events (split anywhere, e.g. mid-line). */
-      readonly rawPieces?: readonly string[];
+      readonly rawPieces?: readonly (string | Buffer)[];
     }
   | { readonly kind: 'hang' }
   | { readonly kind: 'reset' };
@@ -195,7 +195,8 @@ export async function startUpstream(): Promise<ScriptedUpstream> {
         ? 'responses'
         : 'completions';
     const sse = script?.kind === 'sse' ? script : undefined;
-    const events = sse?.rawPieces ?? sseEvents(sse?.format ?? format, sse?.chunks ?? words(replyText(body)), id);
+    const events: readonly (string | Buffer)[] =
+      sse?.rawPieces ?? sseEvents(sse?.format ?? format, sse?.chunks ?? words(replyText(body)), id);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     // Index 0 of the formatted chat events is the role chunk, so chunk k is event k + 1.
     const offset = (sse?.format ?? format) === 'chat' ? 1 : 0;
@@ -203,6 +204,8 @@ export async function startUpstream(): Promise<ScriptedUpstream> {
       if (res.destroyed) return;
       if (sse?.stallAfter !== undefined && i === sse.stallAfter + offset) return;
       if (sse?.resetAfter !== undefined && i === sse.resetAfter + offset) {
+        // Let what was written reach the gateway first: the drop must happen mid-stream, not before headers.
+        await sleep(30);
         req.socket.destroy();
         return;
       }
