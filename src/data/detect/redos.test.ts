@@ -105,6 +105,23 @@ describe('ReDoS: every exported regex on 50k-char adversarial input', () => {
       }
     });
   }
+  it('stays near-linear on 1 MB of densely repeated anchors (window-based detectors)', () => {
+    for (const unit of [
+      '-----BEGIN RSA PRIVATE KEY-----',
+      '"type": "service_account" ',
+      'AKIA',
+      'wandb ',
+      'Q~',
+      'eyJ',
+      'password=',
+      '://a:b@',
+    ]) {
+      const s = unit.repeat(Math.ceil(1_000_000 / unit.length));
+      const t0 = performance.now();
+      detect(s, { minScore: 0 });
+      expect(performance.now() - t0, unit).toBeLessThan(5000);
+    }
+  });
   it('the whole engine (detect) stays fast on every adversarial input', () => {
     for (const s of INPUTS) {
       const t0 = performance.now();

@@ -71,7 +71,11 @@ const awsSecretKey: Detector = {
   find(text, hits) {
     const out: RawMatch[] = [];
     const seen = new Set<number>();
+    let lastLook = Number.NEGATIVE_INFINITY;
     for (const p of hits) {
+      // Anchors closer than 64 chars share a window; this bounds the work on anchor-dense text.
+      if (p - lastLook < 64) continue;
+      lastLook = p;
       const byKeyId = text.startsWith('AKIA', p) || text.startsWith('ASIA', p);
       const [from, to] = byKeyId ? [p - 300, p + 320] : [p, p + 160];
       for (const { index, m } of execAllWindow(AWS_SECRET_VALUE, text, from, to)) {
@@ -105,7 +109,11 @@ const gcpServiceAccount: Detector = {
   patterns: [GCP_SA],
   find(text, hits) {
     const out: RawMatch[] = [];
+    let checkedTo = -1;
     for (const p of hits) {
+      // One look per window: a service-account file has one type marker.
+      if (p < checkedTo) continue;
+      checkedTo = p + 4000;
       const hit = execWindow(GCP_SA, text, p - 40, p + 20);
       if (!hit) continue;
       const around = text.slice(Math.max(0, p - 4000), p + 4000);
@@ -347,8 +355,11 @@ const privateKey: Detector = {
       const m = PEM.exec(text);
       if (!m) continue;
       const endMarker = `-----END ${m[1]}-----`;
-      const e = text.indexOf(endMarker, p + m[0].length);
-      const closed = e !== -1 && e - p < 8000;
+      // Search a bounded window: a text full of BEGIN lines must not cost a full scan per line.
+      const from = p + m[0].length;
+      const rel = text.slice(from, p + 8000).indexOf(endMarker);
+      const e = rel === -1 ? -1 : from + rel;
+      const closed = e !== -1;
       const end = closed ? e + endMarker.length : Math.min(text.length, p + m[0].length + 64);
       const body = text.slice(p + m[0].length, closed ? e : end).replace(/\\n|\s/g, '');
       // A header followed by nothing key-like is a code sample that mentions the marker.
@@ -359,7 +370,17 @@ const privateKey: Detector = {
   },
 };
 
-const JWT = /eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{4,8000}\.[A-Za-z0-9_-]{0,2000}/y;
+function isB64Url(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
+}
+
+/** End of the base64url run starting at `i`, looking at most `max` characters. */
+function b64Run(text: string, i: number, max: number): number {
+  const stop = Math.min(text.length, i + max);
+  while (i < stop && isB64Url(text.charCodeAt(i))) i++;
+  return i;
+}
+
 function b64urlJson(s: string): Record<string, unknown> | undefined {
   try {
     const json = atob(
@@ -374,20 +395,45 @@ function b64urlJson(s: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
-const jwt = prefixDetector({
+
+/**
+ * header.payload.signature, each base64url, header and payload starting `eyJ` (`{"`). Scanned by
+ * hand rather than with a regex: runs of base64url characters are walked once, and anchors inside
+ * a run already known to lack the `.` are skipped, so `eyJeyJeyJ…` costs linear time.
+ */
+const jwt: Detector = {
   id: 'jwt',
+  kind: 'secret',
   label: 'JSON Web Token',
   anchors: ['eyJ'],
-  pattern: JWT,
-  score: 0.8,
-  validate(v) {
-    const [h, , sig] = v.split('.');
-    const header = b64urlJson(h ?? '');
-    if (!header || typeof header.alg !== 'string') return 0;
-    if (header.alg === 'none' || (sig ?? '').length < 16) return 0.55;
-    return 0.85;
+  patterns: [],
+  find(text, hits) {
+    const out: RawMatch[] = [];
+    let deadUntil = -1;
+    let lastEnd = -1;
+    for (const p of hits) {
+      if (p < deadUntil || p < lastEnd || !startsClean(text, p)) continue;
+      const h = b64Run(text, p, 2000);
+      if (text.charCodeAt(h) !== 46 || h - p < 11 || !text.startsWith('eyJ', h + 1)) {
+        deadUntil = h;
+        continue;
+      }
+      const pl = b64Run(text, h + 1, 8000);
+      if (text.charCodeAt(pl) !== 46 || pl - h - 1 < 7) {
+        deadUntil = pl;
+        continue;
+      }
+      const e = b64Run(text, pl + 1, 2000);
+      if (!endsClean(text, e)) continue;
+      const header = b64urlJson(text.slice(p, h));
+      if (!header || typeof header.alg !== 'string') continue;
+      const sig = e - pl - 1;
+      out.push({ start: p, end: e, score: header.alg === 'none' || sig < 16 ? 0.55 : 0.85 });
+      lastEnd = e;
+    }
+    return out;
   },
-});
+};
 
 const SCHEME_TAIL =
   /(?:jdbc:[a-z]{2,12}|postgres(?:ql)?|mysql|mariadb|mongodb\+srv|mongodb|rediss?|amqps?|mssql|sqlserver|ftps?|sftp|smtps?|https?)$/i;
