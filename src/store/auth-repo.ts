@@ -41,6 +41,20 @@ export async function createToken(
   return { id: Number(r.rows[0]!.id), token };
 }
 
+/**
+ * Registers a token whose value the operator chose (WARDEN_ADMIN_TOKEN, WARDEN_INGEST_TOKEN), by hash.
+ * Idempotent: the same value registers once.
+ */
+export async function registerToken(q: Queryable, token: string, name: string, role: TokenRole): Promise<void> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length < TOKEN_PREFIX.length + 32) {
+    throw new Error(`a preset token must look like ${TOKEN_PREFIX}<at least 32 random characters>`);
+  }
+  await q.query(
+    `INSERT INTO api_tokens (name, token_hash, prefix, role) VALUES ($1, $2, $3, $4) ON CONFLICT (token_hash) DO NOTHING`,
+    [name, hashToken(token), token.slice(0, 8), role],
+  );
+}
+
 /** The principal a presented token stands for, or undefined if it is unknown, revoked or expired. */
 export async function findToken(q: Queryable, token: string): Promise<TokenPrincipal | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return undefined;

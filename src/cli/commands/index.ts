@@ -13,12 +13,14 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'scan', load: async () => (await import('./scan.js')).scanCommand },
+  { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'data', load: async () => (await import('./data.js')).dataCommand },
   { name: 'guard', load: async () => (await import('./guard.js')).guardCommand },
   { name: 'sign', load: async () => (await import('./sign.js')).signCommand },
   { name: 'verify', load: async () => (await import('./verify.js')).verifyCommand },
   { name: 'bom', load: async () => (await import('./bom.js')).bomCommand },
   { name: 'deps', load: async () => (await import('./deps.js')).depsCommand },
+  { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
   { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'rules', load: async () => (await import('./rules.js')).rulesCommand },
 ];
