@@ -19,6 +19,12 @@ export type FileKind =
   | 'media'
   | 'other';
 
+/** Files and bytes of one kind, for the inventory. */
+export interface InventoryEntry {
+  readonly files: number;
+  readonly bytes: number;
+}
+
 /** Which analyses run on a file. */
 export interface Routing {
   readonly kind: FileKind;

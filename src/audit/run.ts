@@ -15,7 +15,7 @@ import { walk } from '../io/walk.js';
 import { auditDependencies } from '../supply/advisories/audit.js';
 import type { Dependency } from '../supply/advisories/types.js';
 import { compareVersions, rangeVerdict } from '../supply/advisories/versions.js';
-import { classify, type FileKind, type Routing, SKIPPED_DIRS } from './classify.js';
+import { classify, type FileKind, type InventoryEntry, type Routing, SKIPPED_DIRS } from './classify.js';
 import type { CodeContext } from './code/types.js';
 import { type CodeFile, checkCodeFile } from './code-files.js';
 
@@ -33,11 +33,6 @@ export interface AuditProgress {
   readonly phase: 'discover' | 'dependencies' | 'models' | 'data' | 'code';
   readonly done: number;
   readonly total: number;
-}
-
-export interface InventoryEntry {
-  readonly files: number;
-  readonly bytes: number;
 }
 
 export interface AuditReport extends FilesReport {
@@ -71,6 +66,42 @@ export function torchBefore26(deps: readonly Dependency[]): boolean {
         ? (compareVersions('PyPI', d.pinned, '2.6.0') ?? 0) < 0
         : d.spec !== '' && rangeVerdict('PyPI', d.spec, TORCH_SAFE_DEFAULT) === 'all-affected'),
   );
+}
+
+const STATUS_ORDER: readonly TargetResult['status'][] = ['error', 'partial', 'ok', 'skipped'];
+
+/**
+ * One target per file: a notebook checked as data and as code, or a manifest checked for advisories
+ * and for secrets, is one file in the counts. Formats are joined (`code/notebook+data/notebook`),
+ * the worst status wins, bytes read are the largest of the passes.
+ */
+export function mergeTargets(targets: readonly TargetResult[]): TargetResult[] {
+  const byFile = new Map<string, TargetResult>();
+  const out: TargetResult[] = [];
+  for (const t of targets) {
+    if (t.member !== undefined) {
+      out.push(t);
+      continue;
+    }
+    const prev = byFile.get(t.path);
+    if (!prev) {
+      byFile.set(t.path, t);
+      continue;
+    }
+    const worst = STATUS_ORDER.indexOf(t.status) < STATUS_ORDER.indexOf(prev.status) ? t : prev;
+    const error = worst.error ?? prev.error ?? t.error;
+    byFile.set(t.path, {
+      ...prev,
+      format: prev.format.split('+').includes(t.format) ? prev.format : `${prev.format}+${t.format}`,
+      status: worst.status,
+      ...(error ? { error } : {}),
+      bytesRead: Math.max(prev.bytesRead, t.bytesRead),
+      ...(prev.durationMs !== undefined || t.durationMs !== undefined
+        ? { durationMs: (prev.durationMs ?? 0) + (t.durationMs ?? 0) }
+        : {}),
+    });
+  }
+  return [...byFile.values(), ...out];
 }
 
 function displayOf(abs: string, cwd: string): string {
@@ -186,7 +217,7 @@ export async function runAudit(root: string, opts: AuditOptions): Promise<AuditR
   findings.sort(compareFindings);
   return {
     root,
-    targets,
+    targets: mergeTargets(targets),
     findings,
     metadata: m.metadata,
     inventory: inventoryOf(routed),

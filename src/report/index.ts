@@ -1,9 +1,11 @@
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 import type { Reporter, ReportInput, ReportOptions } from './types.js';
 
+export { renderHtml } from './html.js';
 export { JSON_SCHEMA_VERSION, toJsonReport } from './json.js';
 export { REPO_URL, ruleHelpUri } from './links.js';
 export { renderMarkdown } from './markdown.js';
@@ -13,7 +15,7 @@ export { renderText } from './text.js';
 export type { Reporter, ReportInput, ReportOptions } from './types.js';
 export { renderJson };
 
-export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Reporters as a plain table: adding a format is one entry here. */
@@ -22,6 +24,7 @@ const REPORTERS: Record<ReportFormat, Reporter> = {
   json: renderJson,
   sarif: renderSarif,
   markdown: renderMarkdown,
+  html: renderHtml,
 };
 
 export function renderReport(format: ReportFormat, input: ReportInput, opts: ReportOptions = {}): string {

@@ -1,3 +1,4 @@
+import { AUDIT_RULE_LIST } from '../audit/rules.js';
 import type { Rule } from '../core/rule.js';
 import { SEVERITIES, severityRank } from '../core/severity.js';
 import { DATA_RULES } from '../data/rules.js';
@@ -19,6 +20,7 @@ function ruleSources(): readonly (readonly Rule[])[] {
     POLICY_RULES,
     GUARD_RULE_LIST,
     SUPPLY_RULE_LIST,
+    AUDIT_RULE_LIST,
   ];
 }
 

@@ -173,21 +173,22 @@ class PythonChecker {
     const revText = rev ? pyString(rev) : undefined;
     const pinned = revText !== undefined && COMMIT_SHA.test(revText);
     const revUnknown = rev !== undefined && revText === undefined; // a variable: cannot judge
-    if (isTrue(c.kw.get('trust_remote_code'))) {
-      this.add(
-        CODE_RULES.trustRemoteCode,
-        c.node,
-        pinned
-          ? 'trust_remote_code=True (revision pinned to a commit: review that commit)'
-          : 'trust_remote_code=True without a pinned revision: the repository can change the code that runs',
-        pinned ? 'medium' : 'high',
-      );
-    }
-    if (!HUB_DOWNLOADS.has(c.method) || pinned || revUnknown) return;
     const repo =
       c.kw.get('repo_id') ?? c.kw.get('pretrained_model_name_or_path') ?? c.kw.get('model') ?? c.kw.get('path');
     const first = repo ?? (c.method === 'pipeline' ? undefined : c.args[0]);
     const id = first ? pyString(first) : undefined;
+    if (isTrue(c.kw.get('trust_remote_code'))) {
+      const what = id === undefined ? 'trust_remote_code=True' : `trust_remote_code=True for "${id.slice(0, 120)}"`;
+      this.add(
+        CODE_RULES.trustRemoteCode,
+        c.node,
+        pinned
+          ? `${what} (revision pinned to a commit: review that commit)`
+          : `${what} without a pinned revision: the repository can change the code that runs`,
+        pinned ? 'medium' : 'high',
+      );
+    }
+    if (!HUB_DOWNLOADS.has(c.method) || pinned || revUnknown) return;
     if (id === undefined || !HUB_REPO_ID.test(id) || this.ctx.isLocalPath?.(id)) return;
     this.add(
       CODE_RULES.unpinnedDownload,

@@ -13,6 +13,7 @@ export interface CommandEntry {
  */
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'scan', load: async () => (await import('./scan.js')).scanCommand },
+  { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'data', load: async () => (await import('./data.js')).dataCommand },
   { name: 'guard', load: async () => (await import('./guard.js')).guardCommand },
   { name: 'sign', load: async () => (await import('./sign.js')).signCommand },

@@ -1,0 +1,151 @@
+import { parseArgs } from 'node:util';
+import { renderAudit } from '../../audit/report.js';
+import { type AuditProgress, runAudit } from '../../audit/run.js';
+import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
+import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
+import { formatPolicyError } from '../../policy/index.js';
+import { REPORT_FORMATS } from '../../report/index.js';
+import { allRules } from '../../rules/catalog.js';
+import { TOOL } from '../../version.js';
+import { oneOf, parseIntFlag, parseSeverityFlag, parseSize } from '../args.js';
+import { writeOutput } from '../output.js';
+import { type Command, EXIT, UsageError } from '../types.js';
+import { exitFor } from './scan.js';
+
+const usage = `Usage: warden audit [PATH] [options]
+
+Audits a whole ML project (default: the current folder) the way an attacker would look at it:
+discovers model files and folders, datasets, notebooks, dependency manifests, Python sources,
+TypeScript/JavaScript LLM app code and CI workflows, and runs every applicable check in one report —
+model scanning, secrets and personal data, ML dependency advisories, and code checks (unsafe
+loaders, trust_remote_code, unpinned downloads, LLM output reaching eval/shell/SQL, prompt
+concatenation, hard-coded keys). Reports lead with a posture score (docs/posture.md), the top risks
+with concrete remediation, and coverage of MITRE ATLAS, OWASP ML Top 10 (2023) and OWASP LLM Top 10
+(2025). Nothing is loaded or executed.
+
+Options:
+  -f, --format FORMAT       text (default), json, sarif, markdown or html (one self-contained file)
+  -o, --output FILE         write the report to FILE instead of standard output
+      --fail-on SEVERITY    exit 1 when a finding is at least this severe: critical, high, medium,
+                            low, info or none (default: the policy's fail_on, else high)
+      --policy FILE         apply this policy file (default: warden.yaml in PATH or above it)
+      --no-policy           ignore warden.yaml
+      --as-of YYYY-MM-DD    judge suppression expiry dates on this day instead of today
+      --exclude GLOB        skip paths matching GLOB (repeatable); node_modules, virtualenvs and
+                            caches are always skipped
+      --max-file-size SIZE  skip model files larger than SIZE (e.g. 2GB); default: no limit
+      --concurrency N       worker threads for model scanning (default: number of cores)
+      --time-budget SECS    give up on one model file after SECS seconds (default 120)
+      --no-progress         never draw progress
+  -h, --help                show this help
+
+Exit codes: 0 no finding at or above the threshold, 1 findings at or above it (or an expired
+suppression in warden.yaml), 2 usage or tool error (including an invalid warden.yaml).
+`;
+
+function parseDate(text: string): Date {
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T12:00:00Z`) : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--as-of: expected YYYY-MM-DD, got '${text}'`);
+  return d;
+}
+
+export const auditCommand: Command = {
+  name: 'audit',
+  summary: 'audit a whole ML project: models, data, dependencies, code; posture and frameworks',
+  usage,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string' },
+        policy: { type: 'string' },
+        'no-policy': { type: 'boolean', default: false },
+        'as-of': { type: 'string' },
+        exclude: { type: 'string', multiple: true, default: [] },
+        'max-file-size': { type: 'string' },
+        concurrency: { type: 'string' },
+        'time-budget': { type: 'string' },
+        'no-progress': { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length > 1) throw new UsageError('give one project folder to audit');
+    const root = positionals[0] ?? '.';
+    const format = oneOf(values.format, REPORT_FORMATS, '--format');
+    const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
+    if (values.policy !== undefined && values['no-policy'])
+      throw new UsageError('give --policy or --no-policy, not both');
+    const now = values['as-of'] === undefined ? new Date() : parseDate(values['as-of']);
+    const limits: Limits = {
+      ...DEFAULT_LIMITS,
+      ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
+      ...(values['time-budget']
+        ? { timeBudgetMs: parseIntFlag(values['time-budget'], '--time-budget', 1, 86_400) * 1000 }
+        : {}),
+    };
+    const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
+
+    // A broken warden.yaml is reported before any work, as for `warden scan`.
+    const policy = await resolvePolicy({
+      ...(values.policy === undefined ? {} : { file: values.policy }),
+      disabled: values['no-policy'],
+      paths: [root],
+      cwd: io.cwd,
+    });
+    if (!policy.ok) {
+      for (const e of policy.error) io.stderr(`${formatPolicyError(e)}\n`);
+      io.stderr('warden audit: invalid policy file (see docs/policy.md)\n');
+      return EXIT.error;
+    }
+
+    const showProgress = io.isTTY && !values['no-progress'] && !io.env.CI;
+    let lastDraw = 0;
+    const onProgress = (p: AuditProgress) => {
+      const t = Date.now();
+      if (!showProgress || t - lastDraw < 100) return;
+      lastDraw = t;
+      io.stderr(`\rwarden audit: ${p.phase} ${p.total ? `${p.done}/${p.total}` : ''}\x1b[K`);
+    };
+    const scanned = await runAudit(root, {
+      cwd: io.cwd,
+      exclude: values.exclude,
+      limits,
+      ...(concurrency ? { concurrency } : {}),
+      onProgress,
+    });
+    if (showProgress) io.stderr('\r\x1b[K');
+    const missing = scanned.targets.filter((t) => t.error?.code === 'not_found');
+    for (const t of missing) io.stderr(`warden audit: ${t.error?.message}\n`);
+    for (const e of scanned.errors) io.stderr(`warden audit: ${e}\n`);
+
+    const outcome = await enforcePolicy(scanned, policy.value, io.cwd, now);
+    if (!outcome.ok) {
+      io.stderr(`warden audit: ${policy.value.file}: ${outcome.error}\n`);
+      return EXIT.error;
+    }
+    const report = { ...scanned, findings: outcome.value.findings };
+    if (policy.value.file) {
+      const n = outcome.value.suppressed.length;
+      const expired = report.findings.filter((f) => f.ruleId === 'policy/expired-suppression').length;
+      io.stderr(
+        `warden audit: policy ${policy.value.file}, ${n} finding${n === 1 ? '' : 's'} suppressed` +
+          (expired > 0 ? `, ${expired} expired suppression${expired === 1 ? '' : 's'} (failing)` : '') +
+          '\n',
+      );
+    }
+
+    const text = renderAudit(
+      format,
+      { report, tool: TOOL, rules: allRules(), command: `warden audit ${args.join(' ')}`.trim() },
+      { color: io.isTTY && !values.output && !io.env.NO_COLOR, baseDir: io.cwd },
+    );
+    if (values.output) await writeOutput(io.cwd, values.output, text);
+    else io.stdout(text);
+
+    if (missing.length > 0) return EXIT.error;
+    if (failOn !== undefined) return exitFor(report.findings, failOn);
+    return outcome.value.failing.length > 0 ? EXIT.findings : EXIT.clean;
+  },
+};
