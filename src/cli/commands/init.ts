@@ -6,7 +6,7 @@ import { formatPolicyError, starterPolicy } from '../../policy/index.js';
 import { type Command, EXIT, UsageError } from '../types.js';
 
 const usage = `Usage: warden init [DIR] [options]
-       warden init --check [FILE]
+       warden init --check [FILE...]
 
 Writes a commented starter policy, DIR/warden.yaml (default: the current folder). Every
 \`warden scan\` and \`warden audit\` under DIR honours it. Reference: docs/policy.md.
@@ -14,8 +14,8 @@ Writes a commented starter policy, DIR/warden.yaml (default: the current folder)
 Options:
       --force        overwrite an existing warden.yaml
       --stdout       print the starter policy instead of writing it
-      --check        validate a policy file (FILE, or the warden.yaml found from here up to
-                     the repository root) and print its errors with line and column
+      --check        validate policy files (FILE..., or the warden.yaml found from here up to
+                     the repository root) and print their errors with line and column
   -h, --help         show this help
 
 Exit codes: 0 written (or valid), 2 usage error, file exists, or invalid policy.
@@ -35,18 +35,22 @@ export const initCommand: Command = {
         check: { type: 'boolean', default: false },
       },
     });
-    if (positionals.length > 1) throw new UsageError('give at most one folder');
     if (values.check) {
-      const file = positionals[0] ?? (await findPolicyFile('.', io.cwd));
-      if (file === undefined) throw new UsageError('no warden.yaml found here or above; give the file to check');
-      const loaded = await loadPolicyFile(file, io.cwd);
-      if (!loaded.ok) {
-        for (const e of loaded.error) io.stderr(`${formatPolicyError(e)}\n`);
-        return EXIT.error;
+      // Several files at once: pre-commit passes every staged warden.yaml.
+      const files = positionals.length > 0 ? positionals : [await findPolicyFile('.', io.cwd)];
+      let valid = true;
+      for (const file of files) {
+        if (file === undefined) throw new UsageError('no warden.yaml found here or above; give the file to check');
+        const loaded = await loadPolicyFile(file, io.cwd);
+        if (loaded.ok) io.stdout(`${loaded.value.file}: valid\n`);
+        else {
+          valid = false;
+          for (const e of loaded.error) io.stderr(`${formatPolicyError(e)}\n`);
+        }
       }
-      io.stdout(`${loaded.value.file}: valid\n`);
-      return EXIT.clean;
+      return valid ? EXIT.clean : EXIT.error;
     }
+    if (positionals.length > 1) throw new UsageError('give at most one folder');
     const text = starterPolicy();
     if (values.stdout) {
       io.stdout(text);
