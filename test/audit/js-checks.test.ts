@@ -42,6 +42,7 @@ describe('code checks (TS/JS LLM apps): LLM output handling (OWASP LLM05)', () =
       ...header,
       "const cmd = await ask('cmd');",
       'run(cmd);',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
       'cp.execSync(`ls ${cmd}`);',
       "run('ls');",
     ].join('\n');
@@ -66,6 +67,7 @@ describe('code checks (TS/JS LLM apps): prompts from request input (OWASP LLM01)
       ...header,
       "app.post('/chat', async (req, res) => {",
       '  const q = req.body.q;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
       "  await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: `Summarise: ${q}` }] });",
       "  await openai.chat.completions.create({ model: 'm', messages: [{ role: 'system', content: 'Rules: ' + q }] });",
       "  await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: q }] });",
@@ -81,6 +83,7 @@ describe('code checks (TS/JS LLM apps): prompts from request input (OWASP LLM01)
     const src = [
       'export async function POST(req) {',
       '  const { question } = await req.json();',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: JavaScript source under test
       '  const prompt = `Answer briefly: ${question}`;',
       '  return generateText({ model, prompt });',
       '}',
