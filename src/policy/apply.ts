@@ -180,3 +180,14 @@ function fingerprintMatches(fingerprint: string, f: Finding, rel: string, cwd: s
   const uris = new Set([artifactLocation(f.path, cwd).uri, artifactLocation(rel).uri]);
   return [...uris].some((uri) => findingHash(f, uri) === want);
 }
+
+/**
+ * The findings that break the build: the policy's own judgement, or, when the user gave
+ * `--fail-on`, every finding at or above it. Expired exceptions fail either way unless the
+ * threshold is `none`.
+ */
+export function failingFindings(outcome: PolicyOutcome, cliFailOn?: Threshold): readonly Finding[] {
+  if (cliFailOn === undefined) return outcome.failing;
+  if (cliFailOn === 'none') return [];
+  return outcome.findings.filter((f) => f.ruleId === EXPIRED_SUPPRESSION_RULE.id || atLeast(f.severity, cliFailOn));
+}

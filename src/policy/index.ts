@@ -2,7 +2,14 @@
  * Policy as code: warden.yaml parsed, validated and applied to findings. Pure — the file system
  * side (finding the file, reading keys, checking signatures) is in src/io/policy-file.ts.
  */
-export { type ApplyOptions, advisoryIdsOf, applyPolicy, isExpired, ruleMatches } from './apply.js';
+export {
+  type ApplyOptions,
+  advisoryIdsOf,
+  applyPolicy,
+  failingFindings,
+  isExpired,
+  ruleMatches,
+} from './apply.js';
 export { MODEL_FORMATS, outermostModels } from './checks.js';
 export { DEFAULT_POLICY, MAX_POLICY_BYTES, POLICY_SCHEMA, parsePolicy } from './parse.js';
 export { globMatcher, policyPathOf } from './paths.js';

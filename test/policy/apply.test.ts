@@ -3,7 +3,14 @@ import type { Finding } from '../../src/core/finding.js';
 import { ref } from '../../src/core/rule.js';
 import type { Severity } from '../../src/core/severity.js';
 import type { TargetResult } from '../../src/core/target.js';
-import { applyPolicy, isExpired, type Policy, parsePolicy, type SignatureEvidence } from '../../src/policy/index.js';
+import {
+  applyPolicy,
+  failingFindings,
+  isExpired,
+  type Policy,
+  parsePolicy,
+  type SignatureEvidence,
+} from '../../src/policy/index.js';
 import { findingHash } from '../../src/report/fingerprint.js';
 
 const NOW = new Date('2026-03-15T12:00:00Z');
@@ -260,6 +267,18 @@ describe('suppressions', () => {
     const p = { ...suppression('2020-01-01'), failOn: 'critical' as const };
     const out = applyPolicy([], p, { now: NOW });
     expect(out.failing.map((f) => f.ruleId)).toEqual(['policy/expired-suppression']);
+  });
+
+  it('--fail-on replaces the policy thresholds, but an expired entry still fails unless it is none', () => {
+    const out = applyPolicy([EVIL], suppression('2020-01-01'), { now: NOW });
+    expect(failingFindings(out, 'critical').map((f) => f.ruleId)).toEqual([
+      'pickle/dangerous-global',
+      'policy/expired-suppression',
+    ]);
+    const medium = applyPolicy([finding('a/b', 'x', 'medium')], suppression('2020-01-01'), { now: NOW });
+    expect(failingFindings(medium, 'critical').map((f) => f.ruleId)).toEqual(['policy/expired-suppression']);
+    expect(failingFindings(medium, 'none')).toEqual([]);
+    expect(failingFindings(medium)).toBe(medium.failing);
   });
 
   it('needs the rule and the path to match; area wildcards cover every rule of the area', () => {

@@ -6,7 +6,7 @@ import { run } from '../../src/cli/main.js';
 import { parsePolicy, starterPolicy } from '../../src/policy/index.js';
 import { signModel } from '../../src/supply/signing/oms.js';
 import { captureIO } from '../cli/helpers.js';
-import { fixtureRepo, policyWithSuppression, safetensorsBytes } from './fixture-repo.js';
+import { BENIGN_PICKLE, fixtureRepo, policyWithSuppression, safetensorsBytes } from './fixture-repo.js';
 
 async function scan(cwd: string, ...args: string[]) {
   const c = captureIO(cwd);
@@ -45,6 +45,10 @@ describe('warden scan honours warden.yaml', () => {
     expect(expired.message).toContain('expired on 2020-01-31');
     expect(expired.message).toContain('JIRA-42');
     expect(r.err).toContain('1 expired suppression (failing)');
+    // Raising the threshold on the command line does not silence an expired exception.
+    repo.write('models/classifier.bin', BENIGN_PICKLE);
+    expect((await scan(repo.dir, '.', '--fail-on', 'critical')).code).toBe(1);
+    expect((await scan(repo.dir, '.', '--fail-on', 'none')).code).toBe(0);
   });
 
   it('finds warden.yaml from a scanned subfolder up to the repository root, and globs stay root-relative', async () => {

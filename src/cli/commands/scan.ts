@@ -5,7 +5,7 @@ import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
 import { isRemoteUrl } from '../../io/remote/resolve.js';
 import { mergeReports, scanRemote } from '../../io/remote/scan-remote.js';
 import { scanFiles } from '../../io/scan-files.js';
-import { formatPolicyError, type PolicyOutcome } from '../../policy/index.js';
+import { failingFindings, formatPolicyError, type PolicyOutcome } from '../../policy/index.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
@@ -131,8 +131,7 @@ export const scanCommand: Command = {
     else io.stdout(text);
 
     if (missing.length > 0 || (remote?.failures.length ?? 0) > 0) return EXIT.error;
-    if (failOn !== undefined) return exitFor(report.findings, failOn);
-    return outcome.value.failing.length > 0 ? EXIT.findings : EXIT.clean;
+    return failingFindings(outcome.value, failOn).length > 0 ? EXIT.findings : EXIT.clean;
   },
 };
 
