@@ -311,3 +311,28 @@ describe('suppressions', () => {
     expect(out.suppressed.map((s) => s.finding.path)).toEqual(['legacy/a.pkl']);
   });
 });
+
+describe('regular expressions over untrusted text (ReDoS)', () => {
+  it('advisory ids and PII column names are found in linear time on hostile messages', () => {
+    const hostile = [
+      `column \`${'`'.repeat(1)}${'a'.repeat(100_000)}`,
+      `${'CVE-2024-'.repeat(20_000)}x`,
+      `${'GHSA-'.repeat(20_000)}`,
+      `key \`${'x'.repeat(600)}\` ${'PYSEC-2024-'.repeat(10_000)}`,
+    ];
+    const p = policy(
+      'data: { pii_allowed_columns: [a] }\nadvisories:\n  ignore:\n    - { id: CVE-2024-1, reason: r, expires: 2099-01-01 }\n',
+    );
+    const t0 = performance.now();
+    for (const message of hostile) {
+      applyPolicy(
+        [finding('data/pii', 'd.csv', 'high', { message }), finding('deps/x', 'r.txt', 'high', { message })],
+        p,
+        {
+          now: NOW,
+        },
+      );
+    }
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+});
