@@ -62,8 +62,7 @@ export async function scanDataSource(
   at: { readonly path: string; readonly name: string; readonly member?: string },
   opts: DataScanOptions = {},
 ): Promise<DataScanResult> {
-  const head = await src.read(0, 8192);
-  const format = opts.format ?? sniffDataFormat(at.name, head);
+  const format = opts.format ?? sniffDataFormat(at.name, await src.read(0, 8192));
   if (format === 'binary') {
     return { format, findings: [], stats: { bytes: 0, records: 0, detections: 0 }, redacted: false };
   }

@@ -136,5 +136,8 @@ export const HARD_NEGATIVES: Record<string, (r: () => number) => string> = {
     `on 2024-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 9)} order #${pick(r, '0123456789', 8)}`,
   'float-values': (r) => `${(r() * 1000).toFixed(6)}, ${(r() * 1000).toFixed(6)}, ${(r() * 1000).toFixed(6)}`,
   'example-email': () => 'send it to user@example.com',
+  'doc-connection-string': () =>
+    "parse('postgres://someuser:somepassword@somehost:381/somedatabase') and --url=http://foo:bar@registry.npmjs.org",
+  'code-member-access': () => 'username: reader.readStringNT(),\n    password: reader.readStringNT(),',
   'env-ref': () => `password: $${'{'}DB_PASSWORD}\napi_key = os.environ["API_KEY"]`,
 };

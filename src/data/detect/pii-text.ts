@@ -39,6 +39,7 @@ const FILE_TLDS = new Set([
   'tsx',
   'jsx',
 ]);
+const MAILTO = /mailto:$/i;
 const RESERVED = /(?:^|\.)(?:example\.(?:com|org|net)|example|test|invalid|localhost|local)$/i;
 
 function isLocalChar(c: number): boolean {
@@ -53,7 +54,7 @@ export const email: Detector = {
   kind: 'pii',
   label: 'E-mail address',
   anchors: ['@'],
-  patterns: [RESERVED],
+  patterns: [RESERVED, MAILTO],
   context: ['email', 'e-mail', 'mail', 'contact', 'from:', 'to:', 'cc:'],
   find(text, hits) {
     const out: RawMatch[] = [];
@@ -61,6 +62,9 @@ export const email: Detector = {
       let s = at;
       while (s > 0 && at - s < 65 && isLocalChar(text.charCodeAt(s - 1))) s--;
       if (s === at || at - s > 64 || text.charCodeAt(s) === 46) continue;
+      // `scheme://user:pass@host` is URL userinfo, not an address (but `mailto:` is one).
+      const before = text.charCodeAt(s - 1);
+      if (before === 47 || (before === 58 && !MAILTO.test(text.slice(Math.max(0, s - 7), s)))) continue;
       let e = at + 1;
       let lastDot = -1;
       while (e < text.length && e - at < 254 && isDomainChar(text.charCodeAt(e))) {

@@ -26,6 +26,8 @@ const REFERENCE =
   /^(?:\$|%|\{\{|<|os\.|process\.env|env\.|getenv|environ|settings\.|config\.|self\.|vault:|secrets?\.|ENV\[|true$|false$|null$|none$|undefined$)/i;
 const PLACEHOLDER =
   /^(?:x{4,}|\*{3,}|\.{3,}|-+|_+|0+|1234.*|test.*|dummy.*|example.*|your.*|changeme.*|redacted.*|placeholder.*|<.*>|\[.*\])$/i;
+// `reader.readString`, `config.db.password`: code reading the secret from elsewhere.
+const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
 const WORDY = /^[a-z]+(?:[_-][a-z]+)*$/i;
 
 const NAME_WEIGHT: Record<string, number> = { password: 3.0, passwd: 3.0 };
@@ -35,7 +37,7 @@ export const genericSecret: Detector = {
   kind: 'secret',
   label: 'Secret assigned to a credential-named field',
   anchors: WORDS,
-  patterns: [ASSIGN, REFERENCE, PLACEHOLDER, WORDY],
+  patterns: [ASSIGN, REFERENCE, PLACEHOLDER, MEMBER_ACCESS, WORDY],
   negativeContext: ['example', 'sample', 'dummy', 'placeholder', 'e.g.', 'for instance'],
   find(text, hits) {
     const out: RawMatch[] = [];
@@ -59,7 +61,7 @@ export const genericSecret: Detector = {
       )
         continue;
       const value = m[1] ?? '';
-      if (REFERENCE.test(value) || PLACEHOLDER.test(value)) continue;
+      if (REFERENCE.test(value) || PLACEHOLDER.test(value) || MEMBER_ACCESS.test(value)) continue;
       if (looksLikeDigestOrId(value) && !/pass|secret/.test(name)) continue;
       if (/^\d+(?:\.\d+)?$/.test(value)) continue;
       const h = shannon(value);

@@ -457,6 +457,9 @@ const SCHEME_TAIL =
 const CREDS = /:\/\/([^\s:@/"'<>]{1,128}):([^\s@/"'<>]{1,256})@[^\s/"'<>:]{1,253}/y;
 const PLACEHOLDER =
   /^(?:\*+|x+|\.+|<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{[^}]*\}\}|%[A-Za-z_(][^%]*|password|passwd|pass|pwd|secret|changeme|user|username|\[[^\]]*\])$/i;
+/** Documentation passwords: `somepassword`, `mypass`, `foo:bar`, `your_password`. */
+const PLACEHOLDER_WORDS =
+  /passw|secret|changeme|example|placeholder|dummy|^(?:foo|bar|baz|qux|pass|mypass|test|testing|admin|root|guest)$/i;
 const DB_SCHEMES = /^(?:postgres|mysql|mariadb|mongodb|redis|amqp|mssql|sqlserver|jdbc)/;
 
 /** URLs carrying user:password@host; the password must not be a placeholder or variable. */
@@ -465,7 +468,7 @@ const connectionString: Detector = {
   kind: 'secret',
   label: 'Connection string with password',
   anchors: ['://'],
-  patterns: [SCHEME_TAIL, CREDS, PLACEHOLDER, DB_SCHEMES],
+  patterns: [SCHEME_TAIL, CREDS, PLACEHOLDER, PLACEHOLDER_WORDS, DB_SCHEMES],
   negativeContext: DOC_WORDS,
   find(text, hits) {
     const out: RawMatch[] = [];
@@ -479,7 +482,7 @@ const connectionString: Detector = {
       const m = CREDS.exec(text);
       if (!m) continue;
       const password = m[2] ?? '';
-      if (PLACEHOLDER.test(password) || password.length < 3) continue;
+      if (PLACEHOLDER.test(password) || PLACEHOLDER_WORDS.test(password) || password.length < 3) continue;
       const score = DB_SCHEMES.test(sm[0].toLowerCase()) ? 0.9 : 0.7;
       out.push({ start: s, end: p + m[0].length, score });
     }
