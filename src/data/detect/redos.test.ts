@@ -101,7 +101,7 @@ describe('ReDoS: every exported regex on 50k-char adversarial input', () => {
         const t0 = performance.now();
         runAll(re, s);
         const dt = performance.now() - t0;
-        expect(dt, `${JSON.stringify(s.slice(0, 12))}`).toBeLessThan(500);
+        expect(dt, `${JSON.stringify(s.slice(0, 12))}`).toBeLessThan(1500);
       }
     });
   }
