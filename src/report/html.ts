@@ -23,6 +23,7 @@ export const HTML_MAX_FINDINGS = 5000;
 const MAX_RISKS = 10;
 const MAX_TARGET_ROWS = 200;
 
+// A constant with no double quotes, so it is safe unescaped in the attribute.
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -110,7 +111,7 @@ function risksSection(a: AuditSummary): string {
     .slice(0, MAX_RISKS)
     .map(
       (r, i) =>
-        `<tr><td>${i + 1}</td><td>${badge(r.severity)}</td><td><code>${esc(r.ruleId)}</code><br>${esc(r.title)}</td><td><code>${esc(r.path)}</code>${r.first.line ? `:${r.first.line}` : ''}${r.count > 1 ? ` <span class="muted">(${r.count} findings)</span>` : ''}<br><span class="muted">${esc(r.first.message)}</span></td><td>${withCode(r.remediation)}</td></tr>`,
+        `<tr><td>${i + 1}</td><td>${badge(r.severity)}</td><td><code>${esc(r.ruleId)}</code><br>${withCode(r.title)}</td><td><code>${esc(r.path)}</code>${r.first.line ? `:${r.first.line}` : ''}${r.count > 1 ? ` <span class="muted">(${r.count} findings)</span>` : ''}<br><span class="muted">${esc(r.first.message)}</span></td><td>${withCode(r.remediation)}</td></tr>`,
     );
   const more = a.risks.length > MAX_RISKS ? `<p class="muted">${a.risks.length - MAX_RISKS} more below.</p>` : '';
   return `<section id="risks"><h2>Top risks</h2><table><thead><tr><th>#</th><th>Severity</th><th>Rule</th><th>Where</th><th>Remediation</th></tr></thead><tbody>${rows.join('')}</tbody></table>${more}</section>`;
@@ -187,7 +188,7 @@ function findingHtml(f: Finding, rule: Rule | undefined): string {
   const where = [f.member ? `member <code>${esc(f.member)}</code>` : '', esc(formatPosition(f))]
     .filter(Boolean)
     .join(', ');
-  return `<article class="finding" data-sev="${f.severity}"><div class="head">${badge(f.severity)}<a href="${esc(ruleHelpUri(f.ruleId))}" rel="noreferrer"><code>${esc(f.ruleId)}</code></a><span>${esc(rule?.title ?? '')}</span>${where ? `<span class="muted">${where}</span>` : ''}</div>
+  return `<article class="finding" data-sev="${f.severity}"><div class="head">${badge(f.severity)}<a href="${esc(ruleHelpUri(f.ruleId))}" rel="noreferrer"><code>${esc(f.ruleId)}</code></a><span>${withCode(rule?.title ?? '')}</span>${where ? `<span class="muted">${where}</span>` : ''}</div>
 <div>${esc(f.message)}</div>${f.evidence ? `<pre>${esc(f.evidence)}</pre>` : ''}<div class="fix"><strong>Remediation:</strong> ${withCode(remediationFor(f, rule))}</div>${chips ? `<div class="chips">${chips}</div>` : ''}</article>`;
 }
 
@@ -249,7 +250,7 @@ export function renderHtml(input: ReportInput, _opts: ReportOptions = {}): strin
     .map(esc)
     .join(' · ');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${esc(CSP)}"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CSP}"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="referrer" content="no-referrer">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body><header><h1>${esc(title)}: posture ${a.posture.score}/100 (grade ${a.posture.grade})</h1><div class="meta">${meta}</div></header>
 <main>${summarySection(input, a)}${risksSection(a)}${chartsSection(input, a)}${coverageTables(a)}${inventorySection(a)}${filesSection(input)}${targetsSection(input)}</main>
