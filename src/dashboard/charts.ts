@@ -7,7 +7,7 @@ import { h, jsonForScript, type Safe } from './html.js';
  * with JSON.parse, never eval or innerHTML, so hostile labels stay text.
  *
  * Kinds:
- *  - line:  {series: [{t, v, bad}], threshold?, yLabel}       drift statistic per window
+ *  - line:  {series: [{t, v, bad}], threshold?, yLabel, yMax?}  drift statistic or p-value per window
  *  - bars:  {buckets: [{t, values: {name: n}}], keys: [...]}  stacked counts per time bucket
  *  - hbars: {items: [{label, v, cls}]}                         horizontal bars (findings by severity)
  */
@@ -39,7 +39,7 @@ export const CHART_SCRIPT = `(() => {
     if (!pts.length) { text(svg, W / 2, H / 2, 'no data', 'axis', 'middle'); return; }
     const ts = pts.map((p) => Date.parse(p.t));
     const t0 = Math.min(...ts), t1 = Math.max(...ts);
-    const vmax = Math.max(...pts.map((p) => p.v), Number.isFinite(d.threshold) ? d.threshold : 0) * 1.1 || 1;
+    const vmax = Number.isFinite(d.yMax) ? d.yMax : Math.max(...pts.map((p) => p.v), Number.isFinite(d.threshold) ? d.threshold : 0) * 1.1 || 1;
     const x = (t) => L + (t1 === t0 ? (W - L - R) / 2 : ((t - t0) / (t1 - t0)) * (W - L - R));
     const y = (v) => H - B - (v / vmax) * (H - T - B);
     el('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'frame' }, svg);

@@ -74,7 +74,7 @@ export function page(ctx: PageContext, title: string, current: string, body: Saf
       }</span>`
     : '';
   return h`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <title>${title} · Warden</title><style nonce="${ctx.nonce}">${STYLE}</style></head>
 <body><header><strong>Warden</strong>${nav}${who}</header><main>${body}</main>
 ${opts.charts ? h`<script nonce="${ctx.nonce}">${SCRIPT}</script>` : ''}
@@ -83,7 +83,7 @@ ${opts.charts ? h`<script nonce="${ctx.nonce}">${SCRIPT}</script>` : ''}
 
 export function loginPage(nonce: string, csrf: string, next: string, error?: string): Safe {
   return h`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">
 <title>Sign in · Warden</title><style nonce="${nonce}">${STYLE}</style></head>
 <body><form class="login" method="post" action="/ui/login">
 <h1>Warden</h1>${error ? h`<p class="msg err" role="alert">${error}</p>` : ''}

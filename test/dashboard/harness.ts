@@ -56,7 +56,7 @@ export function driftRows(model: string, now: Date, shiftAt: number): DriftRow[]
       feature: 'country',
       method: 'chi2',
       statistic: 3 + (w % 3),
-      pValue: 0.4,
+      pValue: 0.2 + 0.15 * (w % 4),
       threshold: 0.05,
       drifted: false,
       windowStart: start.toISOString(),

@@ -315,7 +315,7 @@ describe('security headers and output encoding', () => {
       expect(csp).toMatch(/default-src 'none'/);
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
       expect(res.headers.get('cache-control')).toBe('no-store');
       const html = await res.text();
       // Every executable script and style element carries this response's nonce.

@@ -31,16 +31,21 @@ interface Point {
 /** One chart per feature and method: the statistic per window against its threshold, drifted windows in red. */
 export async function driftModelPage(ctx: PageContext, db: Db, model: string, feature?: string): Promise<Safe> {
   const rows = await listDrift(db, { model, ...(feature ? { feature } : {}), limit: 5000 });
-  const series = new Map<string, { feature: string; method: string; threshold: number; points: Point[] }>();
+  const series = new Map<
+    string,
+    { feature: string; method: string; threshold: number; pValues: boolean; points: Point[] }
+  >();
   for (const r of rows) {
     const key = `${String(r.feature)}\u0000${String(r.method)}`;
     let s = series.get(key);
     if (!s) {
-      s = { feature: String(r.feature), method: String(r.method), threshold: Number(r.threshold), points: [] };
+      // p-value methods (KS, chi-squared) flag below the threshold, so their chart shows the p-value.
+      const pValues = r.p_value !== null && r.p_value !== undefined;
+      s = { feature: String(r.feature), method: String(r.method), threshold: Number(r.threshold), pValues, points: [] };
       series.set(key, s);
     }
     const end = r.window_end instanceof Date ? r.window_end.toISOString() : String(r.window_end);
-    s.points.push({ t: end, v: Number(r.statistic), bad: r.drifted === true });
+    s.points.push({ t: end, v: Number(s.pValues ? r.p_value : r.statistic), bad: r.drifted === true });
   }
   const charts = [...series.values()]
     .sort((a, b) => (a.feature === b.feature ? (a.method < b.method ? -1 : 1) : a.feature < b.feature ? -1 : 1))
@@ -52,8 +57,13 @@ export async function driftModelPage(ctx: PageContext, db: Db, model: string, fe
 ${chart(
   'line',
   `Drift of ${s.feature} (${s.method})`,
-  { series: points, threshold: s.threshold, yLabel: s.method },
-  `${s.method} statistic per window; dashed line: threshold ${s.threshold}; ${drifted} of ${points.length} windows drifted`,
+  {
+    series: points,
+    threshold: s.threshold,
+    yLabel: s.pValues ? 'p-value' : s.method,
+    ...(s.pValues ? { yMax: 1 } : {}),
+  },
+  `${s.pValues ? `${s.method} p-value per window (drift below` : `${s.method} statistic per window (drift at or above`} the dashed threshold ${s.threshold}); ${drifted} of ${points.length} windows drifted`,
 )}</section>`;
     });
   const body = h`<p><a href="/ui/drift">← Drift</a> · <a href="/ui/models/${encodeURIComponent(model)}">Model</a></p>
