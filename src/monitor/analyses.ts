@@ -39,7 +39,11 @@ export interface DriftJob {
 export async function runDrift(db: Db, job: DriftJob): Promise<DatasetDrift> {
   const ref = await inferenceWindow(db, job.model, job.reference.from, job.reference.to);
   const cur = await inferenceWindow(db, job.model, job.current.from, job.current.to);
-  const result = datasetDrift(ref.map(driftColumns), cur.map(driftColumns), job.options);
+  const refRows = ref.map(driftColumns);
+  const curRows = cur.map(driftColumns);
+  // Distance thresholds never below what this reference's own noise reaches at this window size.
+  const floors = job.options?.featureThresholds ?? calibrateThresholds(refRows, curRows.length, job.options);
+  const result = datasetDrift(refRows, curRows, { ...job.options, featureThresholds: floors });
   const rows: DriftRow[] = result.features.map((f) => ({
     model: job.model,
     feature: f.feature,

@@ -62,6 +62,12 @@ export interface DriftOptions {
   readonly thresholds?: Partial<Record<DriftMethod, number>>;
   readonly driftShare?: number;
   readonly minWindow?: number;
+  /**
+   * Per-feature floors for distance methods from `calibrateThresholds`: the effective threshold is
+   * the larger of the method default and the floor, so noise of this reference at this window size
+   * cannot trip it.
+   */
+  readonly featureThresholds?: Readonly<Record<string, number>>;
 }
 
 export function featureKind(ref: readonly FeatureValue[]): FeatureKind {
@@ -100,7 +106,9 @@ export function featureDrift(
   const kind = featureKind(ref);
   const method = methodFor(feature, kind, ref.length, opts);
   const value = compute(method, kind, ref, cur);
-  const threshold = opts.thresholds?.[method] ?? DEFAULT_THRESHOLDS[method];
+  const base = opts.thresholds?.[method] ?? DEFAULT_THRESHOLDS[method];
+  const floor = P_VALUE_METHODS.has(method) ? undefined : opts.featureThresholds?.[feature];
+  const threshold = floor !== undefined ? Math.max(base, floor) : base;
   const drifted = P_VALUE_METHODS.has(method) ? (value.pValue ?? 1) < threshold : value.statistic >= threshold;
   return {
     feature,
@@ -167,4 +175,70 @@ export function datasetDrift(
     driftedShare: share,
     drifted: features.length > 0 && share >= (opts.driftShare ?? DEFAULT_DRIFT_SHARE),
   };
+}
+
+export interface CalibrationOptions extends DriftOptions {
+  /** Null windows drawn from the reference. */
+  readonly samples?: number;
+  /**
+   * Floor = multiplier × the mean null statistic. These distances all scale as √(1/n + 1/m) under
+   * no drift, with a spread proportional to their mean, so a multiple of the (well estimated) mean
+   * is a steadier floor than mean + kσ from a noisy σ; 3 keeps false alarms out of thousands of
+   * windows (measured in test/monitor/drift-bar.test.ts).
+   */
+  readonly multiplier?: number;
+  readonly seed?: number;
+}
+
+/**
+ * Learns, per feature, how large the distance statistic gets on windows that did NOT drift: random
+ * windows of `windowSize` rows drawn from the reference are compared with the rest of the reference,
+ * and the floor is three times their mean (in the spirit of NannyML's thresholds from reference chunks). Heavy-
+ * tailed features and small windows get a higher floor; well-behaved ones keep the default.
+ */
+export function calibrateThresholds(
+  reference: readonly Readonly<Record<string, FeatureValue>>[],
+  windowSize: number,
+  opts: CalibrationOptions = {},
+): Record<string, number> {
+  const samples = opts.samples ?? 20;
+  const k = opts.multiplier ?? 3;
+  const size = Math.min(windowSize, Math.floor(reference.length / 2));
+  const out: Record<string, number> = {};
+  if (size < (opts.minWindow ?? MIN_WINDOW)) return out;
+  let state = (opts.seed ?? 0x5eed) >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  // Judge null windows with the methods the full reference will use (the halves are smaller and
+  // would otherwise fall under the small-data rule).
+  const names = new Set<string>();
+  for (const row of reference) for (const key of Object.keys(row)) names.add(key);
+  const methods: Record<string, DriftMethod> = {};
+  for (const name of names) {
+    const col = reference.map((r) => r[name] ?? null).filter((v) => v !== null);
+    methods[name] = methodFor(name, featureKind(col), col.length, opts);
+  }
+  const values = new Map<string, number[]>();
+  const order = reference.map((_, i) => i);
+  for (let s = 0; s < samples; s++) {
+    // Partial Fisher–Yates: the first `size` indices are the null window, the rest its reference.
+    for (let i = 0; i < size; i++) {
+      const j = i + Math.floor(next() * (order.length - i));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const win = order.slice(0, size).map((i) => reference[i]!);
+    const rest = order.slice(size).map((i) => reference[i]!);
+    for (const f of datasetDrift(rest, win, { ...opts, method: methods, featureThresholds: {} }).features) {
+      if (P_VALUE_METHODS.has(f.method) || !Number.isFinite(f.statistic)) continue;
+      const list = values.get(f.feature) ?? [];
+      list.push(f.statistic);
+      values.set(f.feature, list);
+    }
+  }
+  for (const [feature, v] of values) {
+    out[feature] = (k * v.reduce((a, x) => a + x, 0)) / v.length;
+  }
+  return out;
 }
