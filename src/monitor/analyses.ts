@@ -6,7 +6,7 @@
 import type { Db } from '../store/db.js';
 import { guardBuckets, type InferenceRow, inferenceWindow, modelsWithEvents } from '../store/events-repo.js';
 import { type DetectionRow, type DriftRow, saveDetections, saveDrift } from '../store/results-repo.js';
-import { type DatasetDrift, type DriftOptions, datasetDrift } from './drift.js';
+import { calibrateThresholds, type DatasetDrift, type DriftOptions, datasetDrift } from './drift.js';
 import type { FeatureValue } from './event.js';
 import { buildReference, type ClientEvidence, detectExtraction, type ExtractionOptions } from './extraction.js';
 import { RATE_DEFAULTS, scoreBucket } from './rate.js';
