@@ -25,11 +25,15 @@ export async function* textBlocks(
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let pos = 0;
   let carry: Uint8Array | undefined;
+  // The next read is issued before the current block is handed out, so the file system works
+  // while the caller scans (one block of read-ahead; memory stays at two blocks).
+  let pending: Promise<Uint8Array> | undefined = src.size > 0 ? src.read(0, blockBytes) : undefined;
   while (pos < src.size || carry) {
     if (signal?.aborted) return;
-    const chunk = pos < src.size ? await src.read(pos, blockBytes) : new Uint8Array(0);
+    const chunk = pending ? await pending : new Uint8Array(0);
     const readStart = pos;
     pos += chunk.length;
+    pending = chunk.length > 0 && pos < src.size ? src.read(pos, blockBytes) : undefined;
     if (chunk.length === 0 && pos < src.size) return; // the source shrank under us
     let bytes = chunk;
     if (carry) {
