@@ -21,6 +21,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'bom', load: async () => (await import('./bom.js')).bomCommand },
   { name: 'deps', load: async () => (await import('./deps.js')).depsCommand },
   { name: 'serve', load: async () => (await import('./serve.js')).serveCommand },
+  { name: 'users', load: async () => (await import('./users.js')).usersCommand },
   { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'rules', load: async () => (await import('./rules.js')).rulesCommand },
 ];
