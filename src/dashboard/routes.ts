@@ -26,6 +26,8 @@ export interface DashboardDeps {
   readonly resolvers?: readonly PrincipalResolver[];
   readonly sessions?: SessionStore;
   readonly now?: () => Date;
+  /** Mark cookies Secure even on plain-http requests (TLS ends at a proxy in front of the server). */
+  readonly secureCookies?: boolean;
 }
 
 export interface RouteSpec {
@@ -91,7 +93,11 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashEnv> {
   const send = (c: DashContext, body: Safe, status: 200 | 400 | 401 | 403 | 404 | 429 = 200) =>
     c.html(body.value, status);
   const notFound = (c: DashContext) => send(c, errorPage(ctxOf(c), 404, 'Not found.'), 404);
-  const cookieBase = (c: DashContext) => ({ httpOnly: true, sameSite: 'Strict' as const, secure: isHttps(c) });
+  const cookieBase = (c: DashContext) => ({
+    httpOnly: true,
+    sameSite: 'Strict' as const,
+    secure: deps.secureCookies === true || isHttps(c),
+  });
 
   app.get('/', (c) => c.redirect('/ui/', 303));
   app.get('/ui', (c) => c.redirect('/ui/', 303));

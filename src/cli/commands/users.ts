@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { USER_NAME } from '../../dashboard/admin-actions.js';
 import { MIN_PASSWORD } from '../../dashboard/pages/admin.js';
@@ -50,10 +51,15 @@ export const usersCommand: Command = {
         throw new UsageError(`pipe a password of at least ${MIN_PASSWORD} characters on standard input`);
     } else if (name) throw new UsageError("'list' takes no name");
 
-    const db = await openStore({
+    const opts = {
       ...storeOptionsFromEnv(io.env, io.cwd),
       ...(values['data-dir'] ? { dataDir: resolve(io.cwd, values['data-dir']) } : {}),
-    });
+    };
+    // PGlite creates only the last folder of its data directory; make the parents (.warden/) first.
+    if (!opts.databaseUrl && opts.dataDir !== 'memory') {
+      await mkdir(dirname(opts.dataDir ?? join(io.cwd, '.warden', 'db')), { recursive: true });
+    }
+    const db = await openStore(opts);
     try {
       if (action === 'list') {
         for (const u of await listUsers(db)) io.stdout(`${u.name}\t${u.role}${u.disabled ? '\tdisabled' : ''}\n`);
