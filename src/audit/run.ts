@@ -209,6 +209,8 @@ export async function runAudit(root: string, opts: AuditOptions): Promise<AuditR
     const r = await checkCodeFile(f, ctx);
     targets.push(r.target);
     findings.push(...r.findings);
+    // Parsing is synchronous; yielding lets the model workers' replies in, so they get their next batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   const m = await models;

@@ -55,7 +55,6 @@ export interface PyCollected {
   truncated: boolean;
 }
 
-const MAX_NODES = 2_000_000;
 const MAX_DEPTH = 60;
 export const MODULE_SCOPE = 0;
 
@@ -74,10 +73,12 @@ function paramNames(params: Node | null): Set<string> {
   return out;
 }
 
-function isRoute(fn: Node): boolean {
-  const parent = fn.parent;
-  if (parent?.type !== 'decorated_definition') return false;
-  return parent.namedChildren.some((d) => d?.type === 'decorator' && ROUTE_DECORATOR.test(d.text.slice(0, 200)));
+/** A decorated function is a web route or tool when a decorator says so (`@app.post(...)`, `@tool`). */
+function routeDefinition(decorated: Node): number | undefined {
+  const kids = decorated.namedChildren;
+  const isRoute = kids.some((d) => d?.type === 'decorator' && ROUTE_DECORATOR.test(d.text.slice(0, 200)));
+  const def = decorated.childForFieldName('definition');
+  return isRoute && def ? def.id : undefined;
 }
 
 /** Names an assignment target binds: identifiers, tuple members, `self.x`, and `x` for `x[i] = …`. */
@@ -101,7 +102,26 @@ export function targetNames(left: Node | null): string[] {
   }
 }
 
-/** One iterative walk collecting calls, assignments, functions and string literals. */
+const INTERESTING = [
+  'decorated_definition',
+  'function_definition',
+  'call',
+  'assignment',
+  'augmented_assignment',
+  'named_expression',
+  'for_statement',
+  'return_statement',
+  'string',
+];
+
+/** Nodes collected per file; past this the file is reported as partly checked. */
+const MAX_COLLECTED = 500_000;
+
+/**
+ * Collects calls, assignments, functions and string literals. `descendantsOfType` runs the
+ * traversal inside wasm and marshals only the nodes asked for; a JS-side cursor walk cost as much
+ * as parsing. The enclosing function of each node is found with one sweep over start offsets.
+ */
 export function collect(root: Node): PyCollected {
   const out: PyCollected = {
     calls: [],
@@ -111,33 +131,43 @@ export function collect(root: Node): PyCollected {
     strings: [],
     truncated: false,
   };
-  const stack: [Node, number][] = [[root, MODULE_SCOPE]];
-  let visited = 0;
-  while (stack.length > 0) {
-    const [node, scope] = stack.pop()!;
-    if (++visited > MAX_NODES) {
-      out.truncated = true;
-      break;
-    }
-    let inner = scope;
+  let nodes = root.descendantsOfType(INTERESTING).filter((n): n is Node => n !== null);
+  if (nodes.length > MAX_COLLECTED) {
+    nodes = nodes.slice(0, MAX_COLLECTED);
+    out.truncated = true;
+  }
+  nodes.sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  const open: { id: number; end: number }[] = [];
+  const routes = new Set<number>();
+  for (const node of nodes) {
+    const start = node.startIndex;
+    while (open.length > 0 && open[open.length - 1]!.end <= start) open.pop();
+    const scope = open[open.length - 1]?.id ?? MODULE_SCOPE;
     switch (node.type) {
+      case 'decorated_definition': {
+        const id = routeDefinition(node);
+        if (id !== undefined) routes.add(id);
+        break;
+      }
       case 'function_definition': {
-        inner = node.id;
-        out.scopeParent.set(inner, scope);
-        out.functions.set(inner, {
-          id: inner,
+        const id = node.id;
+        out.scopeParent.set(id, scope);
+        out.functions.set(id, {
+          id,
           name: node.childForFieldName('name')?.text ?? '?',
           params: paramNames(node.childForFieldName('parameters')),
-          userParams: isRoute(node),
+          userParams: routes.has(id),
           returns: [],
         });
+        open.push({ id, end: node.endIndex });
         break;
       }
       case 'call':
         out.calls.push({ node, scope });
         break;
       case 'assignment':
-      case 'augmented_assignment': {
+      case 'augmented_assignment':
+      case 'for_statement': {
         const value = node.childForFieldName('right');
         if (value) out.assigns.push({ targets: targetNames(node.childForFieldName('left')), value, scope });
         break;
@@ -145,11 +175,6 @@ export function collect(root: Node): PyCollected {
       case 'named_expression': {
         const value = node.childForFieldName('value');
         if (value) out.assigns.push({ targets: targetNames(node.childForFieldName('name')), value, scope });
-        break;
-      }
-      case 'for_statement': {
-        const value = node.childForFieldName('right');
-        if (value) out.assigns.push({ targets: targetNames(node.childForFieldName('left')), value, scope });
         break;
       }
       case 'return_statement': {
@@ -160,11 +185,6 @@ export function collect(root: Node): PyCollected {
       case 'string':
         out.strings.push(node);
         break;
-    }
-    const kids = node.namedChildren;
-    for (let i = kids.length - 1; i >= 0; i--) {
-      const k = kids[i];
-      if (k) stack.push([k, inner]);
     }
   }
   return out;
