@@ -1,3 +1,4 @@
+import { dataLeakScanner } from '../data/scanner.js';
 import { bzip2Scanner, lz4Scanner, lzmaScanner, xzScanner, zlibScanner } from './formats/compressed-stream.js';
 import { ggufScanner } from './formats/gguf.js';
 import { gzipScanner } from './formats/gzip.js';
@@ -42,6 +43,7 @@ export const SCANNERS: readonly FormatScanner[] = [
   kerasConfigScanner,
   hfConfigScanner,
   mlflowScanner,
+  dataLeakScanner,
   pythonSourceScanner,
   // Protobuf has no magic: claimed by a structural decode of the head, after every real magic.
   onnxScanner,
