@@ -16,6 +16,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'data', load: async () => (await import('./data.js')).dataCommand },
   { name: 'guard', load: async () => (await import('./guard.js')).guardCommand },
+  { name: 'gateway', load: async () => (await import('./gateway.js')).gatewayCommand },
   { name: 'sign', load: async () => (await import('./sign.js')).signCommand },
   { name: 'verify', load: async () => (await import('./verify.js')).verifyCommand },
   { name: 'bom', load: async () => (await import('./bom.js')).bomCommand },
