@@ -5,6 +5,7 @@
  * Each part keeps its own rules; this module only routes files and merges results. One bad file
  * never stops the audit: it becomes an error target.
  */
+import { availableParallelism } from 'node:os';
 import { basename, relative, resolve, sep } from 'node:path';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
@@ -16,8 +17,9 @@ import { auditDependencies } from '../supply/advisories/audit.js';
 import type { Dependency } from '../supply/advisories/types.js';
 import { compareVersions, rangeVerdict } from '../supply/advisories/versions.js';
 import { classify, type FileKind, type InventoryEntry, type Routing, SKIPPED_DIRS } from './classify.js';
-import type { CodeContext } from './code/types.js';
-import { type CodeFile, checkCodeFile } from './code-files.js';
+import type { CodeFile } from './code-files.js';
+import { type CodeResult, runCodeChecks } from './code-pool.js';
+import type { WireContext } from './code-pool-types.js';
 
 export interface AuditOptions {
   readonly cwd: string;
@@ -166,10 +168,10 @@ export async function runAudit(root: string, opts: AuditOptions): Promise<AuditR
     const parts = f.displayPath.split('/');
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
-  const rootDisplay = displayOf(resolve(opts.cwd, root), opts.cwd);
-  const ctx: CodeContext = {
+  const wire: WireContext = {
     torchBefore26: torchBefore26(dependencies),
-    isLocalPath: (p) => dirs.has(p) || dirs.has(rootDisplay === '.' ? p : `${rootDisplay}/${p}`),
+    dirs: [...dirs],
+    root: displayOf(resolve(opts.cwd, root), opts.cwd),
   };
 
   // The model engine runs on worker threads while the main thread does data and code.
@@ -204,13 +206,17 @@ export async function runAudit(root: string, opts: AuditOptions): Promise<AuditR
   const codeFiles: CodeFile[] = routed.flatMap((f) =>
     f.routing.code ? [{ absPath: f.absPath, displayPath: f.displayPath, size: f.size, lang: f.routing.code }] : [],
   );
-  for (const [i, f] of codeFiles.entries()) {
-    progress({ phase: 'code', done: i, total: codeFiles.length });
-    const r = await checkCodeFile(f, ctx);
+  const codeResults: CodeResult[] = new Array(codeFiles.length);
+  let codeDone = 0;
+  progress({ phase: 'code', done: 0, total: codeFiles.length });
+  await runCodeChecks(codeFiles, wire, opts.concurrency ?? availableParallelism(), (i, r) => {
+    codeResults[i] = r;
+    progress({ phase: 'code', done: ++codeDone, total: codeFiles.length });
+  });
+  for (const r of codeResults) {
+    if (!r) continue;
     targets.push(r.target);
     findings.push(...r.findings);
-    // Parsing is synchronous; yielding lets the model workers' replies in, so they get their next batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   const m = await models;
