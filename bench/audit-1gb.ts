@@ -66,7 +66,7 @@ if (values.child) {
       auditSeconds: auditMs / 1000,
       mbPerSec: bytes / 1e6 / (ms / 1000),
       filesPerSec: files / (ms / 1000),
-      cpuSecondsMainThread: (cpu.user + cpu.system) / 1e6,
+      cpuSecondsAllThreads: (cpu.user + cpu.system) / 1e6,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       reportKiB: Math.round(json.length / 1024),
       findings: report.findings.length,

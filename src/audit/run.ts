@@ -189,6 +189,19 @@ export async function runAudit(root: string, opts: AuditOptions): Promise<AuditR
   // Keep the promise observed: a rejection while data and code run must not go unhandled.
   models.catch(() => {});
 
+  const codeFiles: CodeFile[] = routed.flatMap((f) =>
+    f.routing.code ? [{ absPath: f.absPath, displayPath: f.displayPath, size: f.size, lang: f.routing.code }] : [],
+  );
+  const codeResults: CodeResult[] = new Array(codeFiles.length);
+  let codeDone = 0;
+  progress({ phase: 'code', done: 0, total: codeFiles.length });
+  // Code checks run on their own workers (large projects) while the main thread scans data.
+  const code = runCodeChecks(codeFiles, wire, opts.concurrency ?? availableParallelism(), (i, r) => {
+    codeResults[i] = r;
+    progress({ phase: 'code', done: ++codeDone, total: codeFiles.length });
+  });
+  code.catch(() => {});
+
   const dataAll = routed.filter((f) => f.routing.data === 'all').map((f) => f.absPath);
   const dataSecrets = routed.filter((f) => f.routing.data === 'secrets').map((f) => f.absPath);
   let dataDone = 0;
@@ -203,16 +216,7 @@ export async function runAudit(root: string, opts: AuditOptions): Promise<AuditR
     findings.push(...r.findings);
   }
 
-  const codeFiles: CodeFile[] = routed.flatMap((f) =>
-    f.routing.code ? [{ absPath: f.absPath, displayPath: f.displayPath, size: f.size, lang: f.routing.code }] : [],
-  );
-  const codeResults: CodeResult[] = new Array(codeFiles.length);
-  let codeDone = 0;
-  progress({ phase: 'code', done: 0, total: codeFiles.length });
-  await runCodeChecks(codeFiles, wire, opts.concurrency ?? availableParallelism(), (i, r) => {
-    codeResults[i] = r;
-    progress({ phase: 'code', done: ++codeDone, total: codeFiles.length });
-  });
+  await code;
   for (const r of codeResults) {
     if (!r) continue;
     targets.push(r.target);
