@@ -120,82 +120,83 @@ function timestamp(v: unknown): string {
   return new Date(ms).toISOString();
 }
 
-/** Checks one decoded JSON value and returns the normalised event or why it was refused. */
+/**
+ * Checks one decoded JSON value and returns the normalised event or why it was refused. Written as
+ * straight-line assignments (no spreads, no per-field closures): this runs once per ingested event.
+ */
 export function checkEvent(raw: unknown): EventCheck {
   try {
     if (!isObj(raw)) return { ok: false, error: 'event must be an object' };
-    const v = raw.v ?? EVENT_VERSION;
-    if (v !== EVENT_VERSION) return { ok: false, error: `v: unsupported version ${String(v)}` };
+    const v = raw.v;
+    if (v !== undefined && v !== EVENT_VERSION) return { ok: false, error: `v: unsupported version ${String(v)}` };
     const id = raw.id;
     if (typeof id !== 'string' || !ID.test(id)) return { ok: false, error: 'id: 1-128 chars of [A-Za-z0-9._:-]' };
     const kind = raw.kind;
-    if (typeof kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(kind)) {
+    if (kind !== 'gateway' && kind !== 'guard' && kind !== 'inference') {
       return { ok: false, error: `kind: one of ${EVENT_KINDS.join(', ')}` };
     }
-    const base = {
-      id,
-      ts: timestamp(raw.ts),
-      ...opt('source', str(raw, 'source')),
-      ...opt('model', str(raw, 'model')),
-      ...opt('client', str(raw, 'client')),
-    };
+    const e: Record<string, unknown> = { id, ts: timestamp(raw.ts), kind };
+    let x: unknown = str(raw, 'source');
+    if (x !== undefined) e.source = x;
+    x = str(raw, 'model');
+    if (x !== undefined) e.model = x;
+    x = str(raw, 'client');
+    if (x !== undefined) e.client = x;
+    x = num(raw, 'latencyMs');
+    if (x !== undefined) e.latencyMs = x;
+    x = str(raw, 'error');
+    if (x !== undefined) e.error = x;
     const data = raw.data;
-    if (data !== undefined && data !== null && !isObj(data)) return { ok: false, error: 'data: expected an object' };
-    if (isObj(data) && JSON.stringify(data).length > EVENT_LIMITS.eventBytes) {
-      return { ok: false, error: `data: larger than ${EVENT_LIMITS.eventBytes} bytes` };
+    if (data !== undefined && data !== null) {
+      if (!isObj(data)) return { ok: false, error: 'data: expected an object' };
+      if (JSON.stringify(data).length > EVENT_LIMITS.eventBytes) {
+        return { ok: false, error: `data: larger than ${EVENT_LIMITS.eventBytes} bytes` };
+      }
+      e.data = data;
     }
     if (kind === 'inference') {
-      if (!base.model) return { ok: false, error: 'model: required for inference events' };
+      if (e.model === undefined) return { ok: false, error: 'model: required for inference events' };
+      x = str(raw, 'modelVersion');
+      if (x !== undefined) e.modelVersion = x;
+      x = flatRecord(raw.features, 'features');
+      if (x !== undefined) e.features = x;
+      x = flatRecord(raw.output, 'output');
+      if (x !== undefined) e.output = x;
       const text = raw.text;
-      if (text !== undefined && text !== null && !isObj(text)) return { ok: false, error: 'text: expected an object' };
-      const event: InferenceEvent = {
-        ...base,
-        kind,
-        model: base.model,
-        ...opt('modelVersion', str(raw, 'modelVersion')),
-        ...opt('latencyMs', num(raw, 'latencyMs')),
-        ...opt('error', str(raw, 'error')),
-        ...opt('features', flatRecord(raw.features, 'features')),
-        ...opt('text', text ? (flatRecord(text, 'text') as unknown as TextStats) : undefined),
-        ...opt('output', flatRecord(raw.output, 'output')),
-        ...opt('data', isObj(data) ? data : undefined),
-      };
-      return { ok: true, event };
+      if (text !== undefined && text !== null) {
+        if (!isObj(text)) return { ok: false, error: 'text: expected an object' };
+        e.text = flatRecord(text, 'text');
+      }
+      return { ok: true, event: e as unknown as InferenceEvent };
     }
-    const action = str(raw, 'action');
-    if (action !== undefined && !(GUARD_ACTIONS as readonly string[]).includes(action)) {
-      return { ok: false, error: `action: one of ${GUARD_ACTIONS.join(', ')}` };
+    x = str(raw, 'action');
+    if (x !== undefined) {
+      if (!(GUARD_ACTIONS as readonly unknown[]).includes(x))
+        return { ok: false, error: `action: one of ${GUARD_ACTIONS.join(', ')}` };
+      e.action = x;
     }
+    x = str(raw, 'route');
+    if (x !== undefined) e.route = x;
+    const status = num(raw, 'status');
+    if (status !== undefined) {
+      if (!Number.isInteger(status) || status < 0 || status > 999)
+        return { ok: false, error: 'status: an HTTP status code' };
+      e.status = status;
+    }
+    x = num(raw, 'score');
+    if (x !== undefined) e.score = x;
+    x = bool(raw, 'flagged');
+    if (x !== undefined) e.flagged = x;
+    x = bool(raw, 'refusal');
+    if (x !== undefined) e.refusal = x;
     const cats = raw.categories;
     if (cats !== undefined && cats !== null) {
       if (!Array.isArray(cats) || cats.length > EVENT_LIMITS.categories) return { ok: false, error: 'categories' };
-      if (!cats.every((c) => typeof c === 'string' && c.length <= 64)) return { ok: false, error: 'categories' };
+      for (const c of cats) if (typeof c !== 'string' || c.length > 64) return { ok: false, error: 'categories' };
+      e.categories = cats;
     }
-    const status = num(raw, 'status');
-    if (status !== undefined && (!Number.isInteger(status) || status < 0 || status > 999)) {
-      return { ok: false, error: 'status: an HTTP status code' };
-    }
-    const score = num(raw, 'score');
-    const event: GuardEvent = {
-      ...base,
-      kind: kind as 'gateway' | 'guard',
-      ...opt('route', str(raw, 'route')),
-      ...opt('action', action as GuardEvent['action']),
-      ...opt('status', status),
-      ...opt('latencyMs', num(raw, 'latencyMs')),
-      ...opt('flagged', bool(raw, 'flagged')),
-      ...opt('score', score),
-      ...opt('categories', Array.isArray(cats) ? (cats as string[]) : undefined),
-      ...opt('error', str(raw, 'error')),
-      ...opt('refusal', bool(raw, 'refusal')),
-      ...opt('data', isObj(data) ? data : undefined),
-    };
-    return { ok: true, event };
-  } catch (e) {
-    return { ok: false, error: (e as Error).message };
+    return { ok: true, event: e as unknown as GuardEvent };
+  } catch (err) {
+    return { ok: false, error: (err as Error).message };
   }
-}
-
-function opt<K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } {
-  return (v === undefined ? {} : { [k]: v }) as { [P in K]?: V };
 }

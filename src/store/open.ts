@@ -1,8 +1,10 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from './db.js';
 import { migrate } from './migrate.js';
 import { openPg } from './pg-db.js';
 import { openPglite } from './pglite-db.js';
+import { openPgliteWorker } from './pglite-worker.js';
 
 export interface StoreOptions {
   /** A postgres:// URL; when absent the embedded store under `dataDir` is used. */
@@ -11,6 +13,8 @@ export interface StoreOptions {
   readonly dataDir?: string;
   readonly schema?: string;
   readonly cwd?: string;
+  /** Run the embedded store on its own thread (the server does; short-lived commands need not). */
+  readonly thread?: boolean;
 }
 
 /** Reads WARDEN_DATABASE_URL and WARDEN_DB_SCHEMA the same way for every command. */
@@ -30,7 +34,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Db> {
   if (opts.databaseUrl) db = await openPg({ connectionString: opts.databaseUrl, schema });
   else {
     const dir = opts.dataDir ?? join(opts.cwd ?? process.cwd(), '.warden', 'db');
-    db = await openPglite({ ...(dir === 'memory' ? {} : { dataDir: dir }), schema });
+    if (dir !== 'memory') await mkdir(dir, { recursive: true, mode: 0o700 });
+    const o = { ...(dir === 'memory' ? {} : { dataDir: dir }), schema };
+    db = opts.thread ? await openPgliteWorker(o) : await openPglite(o);
   }
   try {
     await migrate(db);

@@ -49,69 +49,91 @@ async function loadAlerts(file: string | undefined, cwd: string): Promise<Alerts
   return r.config;
 }
 
+export interface Serving {
+  readonly url: string;
+  readonly backend: 'pglite' | 'pg';
+  stop(): Promise<void>;
+}
+
+/** Everything `warden serve` does before it waits for a signal; tests call this directly. */
+export async function startServe(args: readonly string[], io: CliIO): Promise<Serving> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      listen: { type: 'string', default: '127.0.0.1:8700' },
+      'data-dir': { type: 'string' },
+      policy: { type: 'string' },
+      tail: { type: 'string', multiple: true, default: [] },
+      'analyze-every': { type: 'string', default: '5m' },
+      'token-file': { type: 'string' },
+    },
+    allowPositionals: false,
+  });
+  let listenAt: { host: string; port: number };
+  try {
+    listenAt = parseListen(values.listen);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const every = values['analyze-every'] === '0' ? 0 : parseDuration(values['analyze-every']);
+  if (every === undefined)
+    throw new UsageError(`--analyze-every: a duration such as 5m, got '${values['analyze-every']}'`);
+  const alerts = await loadAlerts(values.policy, io.cwd);
+
+  // Only now, with every argument checked, does anything touch the database or the network.
+  const logger = jsonLogger(io.stderr, { service: 'warden-serve' });
+  const storeOpts = storeOptionsFromEnv(io.env, io.cwd);
+  const db = await openStore({
+    ...storeOpts,
+    thread: true,
+    ...(values['data-dir'] ? { dataDir: resolve(io.cwd, values['data-dir']) } : {}),
+  });
+  if (io.env.WARDEN_ADMIN_TOKEN) await registerToken(db, io.env.WARDEN_ADMIN_TOKEN, 'env:WARDEN_ADMIN_TOKEN', 'admin');
+  if (io.env.WARDEN_INGEST_TOKEN)
+    await registerToken(db, io.env.WARDEN_INGEST_TOKEN, 'env:WARDEN_INGEST_TOKEN', 'ingest');
+  if (values['token-file'] && (await listTokens(db)).length === 0) {
+    const t = await createToken(db, { name: 'bootstrap-admin', role: 'admin' });
+    await writeFile(resolve(io.cwd, values['token-file']), `${t.token}\n`, { mode: 0o600 });
+    logger.info('admin token written', { tokenId: t.id, file: values['token-file'] });
+  }
+
+  const api = createApi({ db, logger, ...(alerts ? { alerts } : {}) });
+  const server = await listen(api, listenAt.host, listenAt.port);
+  const tailers = values.tail.map((p) => new JsonlTailer({ db, path: resolve(io.cwd, p), logger }));
+  for (const t of tailers) t.start();
+  const scheduler =
+    every > 0 ? startScheduler({ db, everyMs: every, logger, ...(alerts ? { alerts } : {}) }) : undefined;
+  logger.info('listening', {
+    url: server.url,
+    backend: db.backend,
+    tails: values.tail.length,
+    alertRules: alerts?.rules.length ?? 0,
+  });
+  io.stdout(`warden serve listening on ${server.url} (${db.backend})\n`);
+  return {
+    url: server.url,
+    backend: db.backend,
+    async stop() {
+      logger.info('shutting down');
+      await server.close();
+      for (const t of tailers) await t.stop();
+      await scheduler?.stop();
+      await db.close();
+    },
+  };
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the API: event ingestion, findings triage, drift and extraction analyses, alerts',
   usage: USAGE,
   async run(args: readonly string[], io: CliIO): Promise<number> {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        listen: { type: 'string', default: '127.0.0.1:8700' },
-        'data-dir': { type: 'string' },
-        policy: { type: 'string' },
-        tail: { type: 'string', multiple: true, default: [] },
-        'analyze-every': { type: 'string', default: '5m' },
-        'token-file': { type: 'string' },
-      },
-      allowPositionals: false,
-    });
-    const { host, port } = parseListen(values.listen);
-    const every = values['analyze-every'] === '0' ? 0 : parseDuration(values['analyze-every']);
-    if (every === undefined)
-      throw new UsageError(`--analyze-every: a duration such as 5m, got '${values['analyze-every']}'`);
-    const alerts = await loadAlerts(values.policy, io.cwd);
-
-    const logger = jsonLogger(io.stderr, { service: 'warden-serve' });
-    const storeOpts = storeOptionsFromEnv(io.env, io.cwd);
-    const db = await openStore({
-      ...storeOpts,
-      ...(values['data-dir'] ? { dataDir: resolve(io.cwd, values['data-dir']) } : {}),
-    });
-    if (io.env.WARDEN_ADMIN_TOKEN)
-      await registerToken(db, io.env.WARDEN_ADMIN_TOKEN, 'env:WARDEN_ADMIN_TOKEN', 'admin');
-    if (io.env.WARDEN_INGEST_TOKEN)
-      await registerToken(db, io.env.WARDEN_INGEST_TOKEN, 'env:WARDEN_INGEST_TOKEN', 'ingest');
-    if (values['token-file'] && (await listTokens(db)).length === 0) {
-      const t = await createToken(db, { name: 'bootstrap-admin', role: 'admin' });
-      await writeFile(resolve(io.cwd, values['token-file']), `${t.token}\n`, { mode: 0o600 });
-      logger.info('admin token written', { tokenId: t.id, file: values['token-file'] });
-    }
-
-    const api = createApi({ db, logger, ...(alerts ? { alerts } : {}) });
-    const server = await listen(api, host, port);
-    const tailers = values.tail.map((p) => new JsonlTailer({ db, path: resolve(io.cwd, p), logger }));
-    for (const t of tailers) t.start();
-    const scheduler =
-      every > 0 ? startScheduler({ db, everyMs: every, logger, ...(alerts ? { alerts } : {}) }) : undefined;
-    logger.info('listening', {
-      url: server.url,
-      backend: db.backend,
-      tails: values.tail.length,
-      alertRules: alerts?.rules.length ?? 0,
-    });
-    io.stdout(`warden serve listening on ${server.url} (${db.backend})\n`);
-
+    const serving = await startServe(args, io);
     await new Promise<void>((done) => {
-      const stop = () => done();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
     });
-    logger.info('shutting down');
-    await server.close();
-    for (const t of tailers) await t.stop();
-    await scheduler?.stop();
-    await db.close();
+    await serving.stop();
     return EXIT.clean;
   },
 };
