@@ -71,11 +71,22 @@ export type EventCheck = { ok: true; event: MonitorEvent } | { ok: false; error:
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * PostgreSQL text cannot hold NUL, and its JSON parser refuses lone surrogates; either would fail the
+ * whole (group-committed) transaction, so both are refused here, per event, with a reason.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function storable(v: string): boolean {
+  return !v.includes('\u0000') && !LONE_SURROGATE.test(v);
+}
+
 function str(o: Obj, k: string, max: number = EVENT_LIMITS.stringLength): string | undefined {
   const v = o[k];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') throw new Error(`${k}: expected a string`);
   if (v.length > max) throw new Error(`${k}: longer than ${max}`);
+  if (!storable(v)) throw new Error(`${k}: NUL or unpaired surrogate`);
   return v;
 }
 
@@ -100,13 +111,14 @@ function flatRecord(v: unknown, k: string): Record<string, FeatureValue> | undef
   if (keys.length > EVENT_LIMITS.features) throw new Error(`${k}: more than ${EVENT_LIMITS.features} keys`);
   const out: Record<string, FeatureValue> = Object.create(null);
   for (const key of keys) {
-    if (key.length > 128 || key === '__proto__') throw new Error(`${k}: bad key`);
+    if (key.length > 128 || key === '__proto__' || !storable(key)) throw new Error(`${k}: bad key`);
     const x = v[key];
     if (typeof x === 'number') {
       if (!Number.isFinite(x)) throw new Error(`${k}.${key}: not finite`);
       out[key] = x;
     } else if (typeof x === 'string') {
       if (x.length > EVENT_LIMITS.stringLength) throw new Error(`${k}.${key}: string too long`);
+      if (!storable(x)) throw new Error(`${k}.${key}: NUL or unpaired surrogate`);
       out[key] = x;
     } else if (typeof x === 'boolean' || x === null) out[key] = x;
     else throw new Error(`${k}.${key}: expected number, string, boolean or null`);
@@ -149,9 +161,12 @@ export function checkEvent(raw: unknown): EventCheck {
     const data = raw.data;
     if (data !== undefined && data !== null) {
       if (!isObj(data)) return { ok: false, error: 'data: expected an object' };
-      if (JSON.stringify(data).length > EVENT_LIMITS.eventBytes) {
+      const json = JSON.stringify(data);
+      if (json.length > EVENT_LIMITS.eventBytes) {
         return { ok: false, error: `data: larger than ${EVENT_LIMITS.eventBytes} bytes` };
       }
+      // JSON.stringify escapes NUL as \u0000 and lone surrogates as \udXXX; valid pairs stay raw.
+      if (/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(json)) return { ok: false, error: 'data: NUL or unpaired surrogate' };
       e.data = data;
     }
     if (kind === 'inference') {
@@ -192,7 +207,8 @@ export function checkEvent(raw: unknown): EventCheck {
     const cats = raw.categories;
     if (cats !== undefined && cats !== null) {
       if (!Array.isArray(cats) || cats.length > EVENT_LIMITS.categories) return { ok: false, error: 'categories' };
-      for (const c of cats) if (typeof c !== 'string' || c.length > 64) return { ok: false, error: 'categories' };
+      for (const c of cats)
+        if (typeof c !== 'string' || c.length > 64 || !storable(c)) return { ok: false, error: 'categories' };
       e.categories = cats;
     }
     return { ok: true, event: e as unknown as GuardEvent };

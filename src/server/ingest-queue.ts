@@ -75,7 +75,21 @@ export class IngestQueue {
           this.transactions++;
           for (const w of take) w.resolve();
         } catch (e) {
-          for (const w of take) w.reject(e);
+          if (take.length === 1) {
+            take[0]!.reject(e);
+            continue;
+          }
+          // One request's batch must not sink the others merged with it: retry each on its own.
+          for (const w of take) {
+            try {
+              await this.db.transaction((tx) => insertEvents(tx, w.events));
+              this.committedRows += w.events.length;
+              this.transactions++;
+              w.resolve();
+            } catch (err) {
+              w.reject(err);
+            }
+          }
         }
       }
     } finally {

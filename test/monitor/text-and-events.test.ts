@@ -100,3 +100,21 @@ describe('event contract', () => {
     );
   });
 });
+
+describe('events PostgreSQL cannot store', () => {
+  it('refuses NUL and unpaired surrogates anywhere, with a reason', () => {
+    const base = { id: 'p-1', ts: '2026-01-01T00:00:00Z', kind: 'inference', model: 'm' };
+    for (const bad of [
+      { ...base, client: 'a\u0000b' },
+      { ...base, features: { x: 'a\ud800' } },
+      { ...base, features: { 'k\u0000': 1 } },
+      { ...base, data: { note: 'x\udc00y' } },
+      { ...base, data: { note: 'nul\u0000' } },
+      { ...base, kind: 'guard', categories: ['in\u0000jection'] },
+    ]) {
+      const r = checkEvent(bad);
+      expect(r.ok).toBe(false);
+    }
+    expect(checkEvent({ ...base, client: 'emoji 😀 ok', data: { note: '😀' } }).ok).toBe(true);
+  });
+});

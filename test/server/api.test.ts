@@ -241,3 +241,23 @@ for (const make of BACKENDS) {
     });
   });
 }
+
+describe('ingest queue isolation', () => {
+  it('a batch the database refuses fails alone, not the batches committed with it', async () => {
+    const backend = BACKENDS[0]!();
+    const db = await backend.open();
+    try {
+      const { IngestQueue } = await import('../../src/server/ingest-queue.js');
+      const q = new IngestQueue(db);
+      const ok = (id: string) => ({ id, ts: '2026-01-01T00:00:00.000Z', kind: 'guard' as const });
+      // Bypass validation to reach the database with what it cannot store.
+      const poison = { ...ok('poison'), client: 'x\u0000y' };
+      const results = await Promise.allSettled([q.submit([ok('q-1')]), q.submit([poison]), q.submit([ok('q-2')])]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const rows = await db.query<{ id: string }>("SELECT id FROM guard_events WHERE id LIKE 'q-%' ORDER BY id");
+      expect(rows.rows.map((r) => r.id)).toEqual(['q-1', 'q-2']);
+    } finally {
+      await backend.cleanup();
+    }
+  });
+});
