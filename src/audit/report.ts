@@ -94,11 +94,8 @@ function auditText(input: ReportInput, a: AuditSummary, opts: ReportOptions): st
     `Posture ${p.score}/100 (grade ${p.grade}), risk R = ${p.risk}${p.cap === undefined ? '' : `, cap ${p.cap}`}`,
   ];
   if (a.inventory) {
-    out.push(
-      `Project: ${Object.entries(a.inventory)
-        .map(([k, v]) => `${v?.files ?? 0} ${k}`)
-        .join(', ')}`,
-    );
+    const kinds = Object.entries(a.inventory).map(([k, v]) => `${v?.files ?? 0} ${k}`);
+    out.push(`Project: ${kinds.join(', ') || 'no files'}`);
   }
   if (a.risks.length > 0) {
     out.push('', 'Top risks:');

@@ -9,7 +9,7 @@ import { checkPythonCode } from '../../src/audit/code/python.js';
 import { remediationFor } from '../../src/audit/remediation.js';
 import { mergeTargets, torchBefore26 } from '../../src/audit/run.js';
 import { ruleById } from '../../src/rules/catalog.js';
-import type { Dependency } from '../../src/supply/advisories/types.js';
+import type { DeclaredDependency as Dependency } from '../../src/supply/manifests/index.js';
 
 const PY_SEED = [
   'import torch, pickle, subprocess',
