@@ -1,11 +1,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { compareFindings, type Finding } from '../../core/finding.js';
-import { manifestKind, parseManifest } from './manifests.js';
+import { type DeclaredDependency, manifestKind, parseManifest } from '../manifests/index.js';
 import { indexAdvisories, matchDependencies } from './match.js';
 import { ADVISORIES_AS_OF, ML_ADVISORIES } from './ml-advisories.js';
 import { loadOsv } from './osv-load.js';
-import type { Advisory, Dependency } from './types.js';
+import type { Advisory } from './types.js';
 
 export interface DepsAuditOptions {
   /** OSV sources: folders of JSON records or zips (osv-scanner's all.zip). */
@@ -17,7 +17,7 @@ export interface DepsAuditOptions {
 export interface DepsAudit {
   readonly findings: Finding[];
   readonly manifests: string[];
-  readonly dependencies: Dependency[];
+  readonly dependencies: DeclaredDependency[];
   readonly advisories: {
     readonly builtin: number;
     readonly osv: number;
@@ -36,7 +36,7 @@ const MAX_MANIFEST_BYTES = 32 << 20;
 export async function auditDependencies(path: string, opts: DepsAuditOptions = {}): Promise<DepsAudit> {
   const errors: string[] = [];
   const manifests = await findManifests(path, errors);
-  const dependencies: Dependency[] = [];
+  const dependencies: DeclaredDependency[] = [];
   for (const m of manifests) {
     const kind = manifestKind(basename(m))!;
     if ((await stat(m)).size > MAX_MANIFEST_BYTES) {

@@ -1,8 +1,9 @@
 import { cleanEvidence, type Finding, type Reference } from '../../core/finding.js';
 import { findingOf } from '../../core/rule.js';
 import { type Severity, severityRank } from '../../core/severity.js';
+import type { DeclaredDependency } from '../manifests/index.js';
 import { SUPPLY_RULES } from './rules.js';
-import type { Advisory, Dependency } from './types.js';
+import type { Advisory } from './types.js';
 import { compareVersions, inRange, rangeVerdict } from './versions.js';
 
 /** Indexes advisories by ecosystem and package; duplicates (same id from two sources) merge. */
@@ -55,12 +56,12 @@ const lower = (s: Severity): Severity => (severityRank(s) >= severityRank('high'
  * admits some is reported one severity band lower. Unconstrained dependencies are not
  * reported: the resolver picks the newest release.
  */
-export function matchDependencies(deps: readonly Dependency[], index: Map<string, Advisory[]>): Finding[] {
+export function matchDependencies(deps: readonly DeclaredDependency[], index: Map<string, Advisory[]>): Finding[] {
   const out: Finding[] = [];
   for (const d of deps) {
     for (const a of index.get(`${d.ecosystem}:${d.name}`) ?? []) {
       const where = { path: d.file, ...(d.line !== undefined ? { line: d.line } : {}) };
-      const evidence = cleanEvidence(`${d.name}${d.ecosystem === 'PyPI' ? '' : '@'}${d.spec}`);
+      const evidence = cleanEvidence(`${d.name}${d.ecosystem === 'PyPI' ? '' : '@'}${d.rawSpec ?? d.spec}`);
       const what = `${a.id} (${a.summary}; published ${a.published || 'n/a'})`;
       if (d.pinned !== undefined) {
         const hit = a.ranges.some((r) => inRange(d.ecosystem, d.pinned!, r)) || (a.versions ?? []).includes(d.pinned);

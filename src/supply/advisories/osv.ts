@@ -1,6 +1,6 @@
 import type { Severity } from '../../core/severity.js';
-import type { Advisory, AffectedRange, Ecosystem } from './types.js';
-import { normalizeName } from './types.js';
+import { type Ecosystem, normalizeName } from '../manifests/index.js';
+import type { Advisory, AffectedRange } from './types.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,6 +1,5 @@
 import type { Severity } from '../../core/severity.js';
-
-export type Ecosystem = 'PyPI' | 'npm';
+import type { Ecosystem } from '../manifests/index.js';
 
 /** An affected interval: introduced ≤ v < fixed, or introduced ≤ v ≤ lastAffected, or open-ended. */
 export interface AffectedRange {
@@ -27,25 +26,4 @@ export interface Advisory {
   readonly versions?: readonly string[];
   readonly references: readonly string[];
   readonly source: 'warden' | 'osv';
-}
-
-/** A dependency a project declares, with where it was declared. */
-export interface Dependency {
-  readonly ecosystem: Ecosystem;
-  readonly name: string;
-  /** The declared constraint as written (`==2.5.1`, `>=1.13`, `^4.2.0`), empty when unconstrained. */
-  readonly spec: string;
-  /** Set when the constraint names exactly one version (`==X`, a lock file entry). */
-  readonly pinned?: string;
-  readonly file: string;
-  readonly line?: number;
-}
-
-/** PEP 503 normalisation: case-insensitive, runs of `-`, `_`, `.` are one `-`. */
-export function normalizePyPI(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
-export function normalizeName(ecosystem: Ecosystem, name: string): string {
-  return ecosystem === 'PyPI' ? normalizePyPI(name) : name;
 }

@@ -1,6 +1,7 @@
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
-import type { AffectedRange, Ecosystem } from './types.js';
+import type { Ecosystem } from '../manifests/index.js';
+import type { AffectedRange } from './types.js';
 
 /** -1/0/1, or undefined when either side is not a version of the ecosystem. */
 export function compareVersions(eco: Ecosystem, a: string, b: string): number | undefined {

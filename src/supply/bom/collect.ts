@@ -6,12 +6,12 @@ import type { TargetResult } from '../../core/target.js';
 import { scanFiles } from '../../io/scan-files.js';
 import { toHex } from '../hashing/algorithms.js';
 import { hashJobs } from '../hashing/hash-engine.js';
+import { type DeclaredDependency, manifestKind, parseManifest } from '../manifests/index.js';
 import { classifyFile, verdictOf } from './classify.js';
 import { mergeDependencies } from './dependencies.js';
 import { applyConfig, applyFileMetadata, applyGenerationConfig } from './facts.js';
-import { manifestParser, parseManifest } from './manifests/index.js';
 import { emptyFacts, readModelCard } from './model-card.js';
-import type { BomFile, BomInventory, DeclaredDependency } from './types.js';
+import type { BomFile, BomInventory } from './types.js';
 
 export interface CollectOptions {
   readonly cwd: string;
@@ -77,11 +77,15 @@ export async function collectInventory(target: string, opts: CollectOptions): Pr
 
   const declared: DeclaredDependency[] = [];
   for (const f of files) {
-    const name = f.path.split('/').pop() ?? f.path;
-    if (!manifestParser(name)) continue;
-    const { deps, error } = parseManifest(name, await readTextIfManifest(root, f), f.path);
-    declared.push(...deps);
-    if (error) model.notes.push(`could not read ${error}`);
+    const kind = manifestKind(f.path.split('/').pop() ?? f.path);
+    if (kind === undefined) continue;
+    if (f.size > SMALL_TEXT_CAP) {
+      model.notes.push(`could not read ${f.path}: too large for a dependency manifest`);
+      continue;
+    }
+    const { dependencies, errors } = parseManifest(kind, await readText(join(root, f.path)), f.path);
+    declared.push(...dependencies);
+    for (const e of errors.slice(0, 20)) model.notes.push(`could not read ${e}`);
   }
   const now = opts.now ?? new Date();
   return {
@@ -110,11 +114,6 @@ function bomFile(
     verdict: verdictOf(t, findings),
     ...(metadata ? { metadata } : {}),
   };
-}
-
-async function readTextIfManifest(root: string, f: BomFile): Promise<string> {
-  const name = f.path.split('/').pop() ?? '';
-  return manifestParser(name) && f.size <= SMALL_TEXT_CAP ? readText(join(root, f.path)) : '';
 }
 
 async function readJson(

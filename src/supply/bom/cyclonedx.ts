@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { maxSeverity, type Severity } from '../../core/severity.js';
+import { purlOf } from '../manifests/index.js';
 import { fileProperties } from './facts.js';
-import { purlOf } from './purl.js';
 import type { BomDependency, BomFile, BomInventory, ModelFacts } from './types.js';
 
 const { ComponentType, ComponentScope, ExternalReferenceType, HashAlgorithm } = CDX.Enums;

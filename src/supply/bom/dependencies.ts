@@ -1,4 +1,5 @@
-import type { BomDependency, DeclaredDependency, DependencyScope } from './types.js';
+import type { DeclaredDependency } from '../manifests/index.js';
+import type { BomDependency, DependencyScope } from './types.js';
 
 const SCOPE_RANK: Record<DependencyScope, number> = { required: 2, optional: 1, dev: 0 };
 
@@ -16,16 +17,19 @@ export function mergeDependencies(deps: readonly DeclaredDependency[]): BomDepen
   const out: BomDependency[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
-    const allSources = unique(group.map((d) => d.source));
-    const scope = group.reduce<DependencyScope>((s, d) => (SCOPE_RANK[d.scope] > SCOPE_RANK[s] ? d.scope : s), 'dev');
-    const versions = unique(group.flatMap((d) => (d.version ? [d.version] : [])));
-    const spec = group.find((d) => d.spec)?.spec;
+    const allSources = unique(group.map((d) => d.file));
+    const scope = group.reduce<DependencyScope>(
+      (s, d) => (SCOPE_RANK[scopeOf(d)] > SCOPE_RANK[s] ? scopeOf(d) : s),
+      'dev',
+    );
+    const versions = unique(group.flatMap((d) => (d.pinned ? [d.pinned] : [])));
+    const spec = group.map(constraintOf).find((c) => c !== undefined);
     if (versions.length === 0) {
       out.push({ ecosystem: first.ecosystem, name: first.name, ...(spec ? { spec } : {}), scope, sources: allSources });
       continue;
     }
     for (const version of versions) {
-      const own = group.filter((d) => d.version === version || !d.version).map((d) => d.source);
+      const own = group.filter((d) => d.pinned === version || !d.pinned).map((d) => d.file);
       out.push({
         ecosystem: first.ecosystem,
         name: first.name,
@@ -39,6 +43,17 @@ export function mergeDependencies(deps: readonly DeclaredDependency[]): BomDepen
   return out.sort((a, b) =>
     `${a.ecosystem}/${a.name}@${a.version ?? ''}` < `${b.ecosystem}/${b.name}@${b.version ?? ''}` ? -1 : 1,
   );
+}
+
+function scopeOf(d: DeclaredDependency): DependencyScope {
+  return d.dev ? 'dev' : d.optional ? 'optional' : 'required';
+}
+
+/** What a BOM shows as the constraint: a range as written, or the direct reference; a pin is the version instead. */
+function constraintOf(d: DeclaredDependency): string | undefined {
+  if (d.url) return `@ ${d.url}`;
+  const written = d.rawSpec ?? d.spec;
+  return d.pinned === undefined && written !== '' ? written : undefined;
 }
 
 function unique(xs: readonly string[]): string[] {

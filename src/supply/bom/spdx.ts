@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { purlOf } from './purl.js';
+import { purlOf } from '../manifests/index.js';
 import type { BomFile, BomInventory } from './types.js';
 
 type Json = Record<string, unknown>;

@@ -1,21 +1,8 @@
 import type { Severity } from '../../core/severity.js';
+import type { Ecosystem } from '../manifests/index.js';
 
-export type Ecosystem = 'pypi' | 'npm';
+/** CycloneDX's component scope, from a declaration's dev/optional flags. */
 export type DependencyScope = 'required' | 'optional' | 'dev';
-
-/** A dependency a project manifest or lockfile declares. */
-export interface DeclaredDependency {
-  readonly ecosystem: Ecosystem;
-  /** Normalised name: PEP 503 for PyPI, as written for npm. */
-  readonly name: string;
-  /** Exact version when pinned (`==1.2.3`, a lockfile entry). */
-  readonly version?: string;
-  /** The constraint as declared when it is a range (`>=2,<3`, `^1.4.0`). */
-  readonly spec?: string;
-  readonly scope: DependencyScope;
-  /** Manifest path relative to the BOM root. */
-  readonly source: string;
-}
 
 /** What scanning one file concluded, folded over its archive members. */
 export interface ScanVerdict {

@@ -1,9 +1,4 @@
-import type { Ecosystem } from './types.js';
-
-/** PEP 503: lower case, runs of `-`, `_` and `.` become one `-` (purl's pypi rule is the same idea). */
-export function normalizePypiName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+import { type Ecosystem, normalizePypiName } from './types.js';
 
 /** Percent-encodes a purl segment; `@` and `/` inside names must never be read as separators. */
 function enc(s: string): string {
@@ -13,7 +8,7 @@ function enc(s: string): string {
 /** `pkg:pypi/name@version`, `pkg:npm/%40scope/name@version` (package-url spec). */
 export function purlOf(ecosystem: Ecosystem, name: string, version?: string): string {
   const v = version ? `@${enc(version)}` : '';
-  if (ecosystem === 'pypi') return `pkg:pypi/${enc(normalizePypiName(name))}${v}`;
+  if (ecosystem === 'PyPI') return `pkg:pypi/${enc(normalizePypiName(name))}${v}`;
   if (name.startsWith('@') && name.includes('/')) {
     const [scope, pkg] = [name.slice(0, name.indexOf('/')), name.slice(name.indexOf('/') + 1)];
     return `pkg:npm/${enc(scope)}/${enc(pkg)}${v}`;
