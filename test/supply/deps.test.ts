@@ -78,7 +78,10 @@ describe('curated ML advisories, matched against declared dependencies', () => {
       'Pipfile.lock': JSON.stringify({ default: { 'langchain-core': { version: '==0.3.80' } }, develop: {} }),
     });
     expect(f.filter((x) => x.message.includes('CVE-2025-68664'))).toHaveLength(2);
-    expect(f.find((x) => x.path.endsWith('pyproject.toml'))?.message).toContain('fixed in 1.2.5');
+    expect(f.find((x) => x.path.endsWith('pyproject.toml'))).toMatchObject({
+      line: 4,
+      message: expect.stringContaining('fixed in 1.2.5'),
+    });
     expect(f.find((x) => x.path.endsWith('Pipfile.lock'))?.message).toContain('fixed in 0.3.81');
   });
 
@@ -86,7 +89,12 @@ describe('curated ML advisories, matched against declared dependencies', () => {
     expect(poetryToPep440('^0.7.0')).toBe('>=0.7.0,<0.8.0');
     expect(poetryToPep440('~2.5')).toBe('>=2.5.0,<2.6.0');
     const f = await only({ 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.10"\nvllm = "^0.7.0"\n' });
-    expect(f.find((x) => x.message.includes('CVE-2025-32444'))?.ruleId).toBe('supply/vulnerable-dependency');
+    // Matched through the PEP 440 translation; the evidence quotes the constraint as written, on its line.
+    expect(f.find((x) => x.message.includes('CVE-2025-32444'))).toMatchObject({
+      ruleId: 'supply/vulnerable-dependency',
+      evidence: 'vllm^0.7.0',
+      line: 3,
+    });
   });
 
   it('fixed or unconstrained dependencies are not reported', async () => {
@@ -158,6 +166,12 @@ describe('OSV data', () => {
     }
     const r = await auditDependencies(dir, { osv: [zip], noBuiltin: true });
     expect(r.errors.some((e) => e.includes('broken.json'))).toBe(true);
+    // A tilde range is a semver range, not a home-folder path.
+    const tilde = project({ 'package.json': JSON.stringify({ devDependencies: { 'onnxruntime-node': '~1.19.0' } }) });
+    const t = await auditDependencies(tilde, { osv: [osvDir], noBuiltin: true });
+    expect(t.findings.map((x) => [x.ruleId, x.evidence])).toEqual([
+      ['supply/vulnerable-dependency', 'onnxruntime-node@~1.19.0'],
+    ]);
   });
 });
 

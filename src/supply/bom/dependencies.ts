@@ -40,9 +40,9 @@ export function mergeDependencies(deps: readonly DeclaredDependency[]): BomDepen
       });
     }
   }
-  return out.sort((a, b) =>
-    `${a.ecosystem}/${a.name}@${a.version ?? ''}` < `${b.ecosystem}/${b.name}@${b.version ?? ''}` ? -1 : 1,
-  );
+  // Ordered as their purls read (`pkg:npm/…` before `pkg:pypi/…`), so a BOM diffs cleanly.
+  const key = (d: BomDependency) => `${d.ecosystem.toLowerCase()}/${d.name}@${d.version ?? ''}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : 1));
 }
 
 function scopeOf(d: DeclaredDependency): DependencyScope {

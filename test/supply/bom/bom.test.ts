@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as CDX from '@cyclonedx/cyclonedx-library';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -251,5 +252,36 @@ describe('warden bom on a rich model folder', () => {
     expect(await run(['bom', 'missing-folder'], e.io)).toBe(2);
     expect(e.err()).toContain('no such file or folder');
     expect(relative(dir, join(dir, 'bom.cdx.json'))).toBe('bom.cdx.json');
+  });
+});
+
+describe('warden bom reads every manifest kind the shared manifest module knows', () => {
+  it('package-lock.json pins become components; an unreadable requirement becomes a note with its line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-bom-lock-'));
+    writeFileSync(
+      join(dir, 'package-lock.json'),
+      JSON.stringify({
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'app' },
+          'node_modules/onnxruntime-web': { version: '1.19.2' },
+          'node_modules/vitest': { version: '2.1.4', dev: true },
+        },
+      }),
+    );
+    writeFileSync(join(dir, 'requirements-dev.txt'), 'pytest>=8\nnot a requirement!\n');
+    const inv = await collectInventory(dir, { cwd: '/', limits: DEFAULT_LIMITS, tool: TOOL, concurrency: 1 });
+    expect(inv.dependencies.map((d) => [d.name, d.version, d.spec, d.scope, d.sources])).toEqual([
+      ['onnxruntime-web', '1.19.2', undefined, 'required', ['package-lock.json']],
+      ['vitest', '2.1.4', undefined, 'dev', ['package-lock.json']],
+      ['pytest', undefined, '>=8', 'required', ['requirements-dev.txt']],
+    ]);
+    expect(inv.model.notes).toEqual([
+      "could not read requirements-dev.txt:2: cannot read requirement 'not a requirement!'",
+    ]);
+    const bom = buildCycloneDx(inv, { serialNumber: 'urn:uuid:00000000-0000-4000-8000-000000000001' }) as Json;
+    await expectValidCycloneDx(bom);
+    const libs = (bom.components as Json[]).filter((c) => c.type === 'library');
+    expect(libs.find((c) => c.name === 'vitest')).toMatchObject({ purl: 'pkg:npm/vitest@2.1.4', scope: 'excluded' });
   });
 });
