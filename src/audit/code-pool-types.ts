@@ -1,5 +1,6 @@
 import type { Finding } from '../core/finding.js';
 import type { TargetResult } from '../core/target.js';
+import type { PoolReply } from '../io/workers.js';
 import type { CodeContext } from './code/types.js';
 import type { CodeFile } from './code-files.js';
 
@@ -16,9 +17,7 @@ export interface CodeJob {
   readonly context: WireContext;
 }
 
-export type CodeReply =
-  | { readonly id: number; readonly target: TargetResult; readonly findings: Finding[] }
-  | { readonly id: number; readonly failure: string };
+export type CodeReply = PoolReply<{ readonly target: TargetResult; readonly findings: Finding[] }>;
 
 /** Rebuilds the code-check context: a `from_pretrained("a/b")` naming a project folder is local. */
 export function contextOf(w: WireContext): CodeContext {

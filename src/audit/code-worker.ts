@@ -12,7 +12,7 @@ parentPort?.on('message', async (job: CodeJob) => {
   for (const item of job.items) {
     let reply: CodeReply;
     try {
-      reply = { id: item.id, ...(await checkCodeFile(item.file, ctx)) };
+      reply = { id: item.id, result: await checkCodeFile(item.file, ctx) };
     } catch (e) {
       reply = { id: item.id, failure: e instanceof Error ? e.message : String(e) };
     }

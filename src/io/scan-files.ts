@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { compareFindings, type Finding } from '../core/finding.js';
 import type { Limits } from '../core/limits.js';
@@ -11,6 +8,7 @@ import { ENGINE_RULES } from '../scan/engine-rules.js';
 import { type FileScan, scanFile } from './scan-file.js';
 import type { WorkerRequest } from './scan-worker.js';
 import { type WalkEntry, walk } from './walk.js';
+import { runBatchPool, spawnModuleWorker } from './workers.js';
 
 export interface ScanProgress {
   readonly filesDone: number;
@@ -113,100 +111,39 @@ const graceMs = (budgetMs: number) => Math.min(10_000, Math.max(500, budgetMs / 
 /** A worker that needs more heap than this dies and its file is reported, not the whole scan. */
 const WORKER_HEAP_MB = 512;
 
-/**
- * The worker entry. Built, it is plain JavaScript; under tsx or vitest this module is TypeScript, so
- * the worker first registers tsx's loader (passing `--import tsx` to a worker does not apply it to the
- * worker's own entry module on Node 20).
- */
-function spawnWorker(entry?: URL): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
-  if (entry) return new Worker(entry, { resourceLimits, stdout: false });
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./scan-worker.js', import.meta.url), { resourceLimits, stdout: false });
-  }
-  // The ESM entry that tsx's package exports map names for `tsx/esm/api` under `import`.
-  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const api = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const tsEntry = new URL('./scan-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(tsEntry)}); });`;
-  return new Worker(boot, { eval: true, resourceLimits, stdout: false });
-}
-
 /** Files handed to a worker per message: large enough to amortise the round trip, small enough to balance. */
 function batchSize(remaining: number, concurrency: number): number {
   return Math.max(1, Math.min(64, Math.ceil(remaining / (concurrency * 4))));
 }
 
-type Reply = { id: number; result?: FileScan; failure?: string };
-
 /**
- * Scans files on `concurrency` worker threads. Each worker gets a batch and answers per file; a
- * watchdog kills a worker that makes no progress within the time budget, reports the file it was
- * on, and re-queues the rest of its batch on a fresh worker. A crash (out of memory, a native
- * fault) is handled the same way: one file is lost to an error entry, never the scan.
+ * Scans files on `concurrency` worker threads (see runBatchPool for the watchdog contract).
+ * `entry` names another worker module speaking the same protocol (tests use one that hangs and crashes).
  */
 export async function runPool(
   files: readonly WalkEntry[],
   limits: Limits,
   concurrency: number,
   done: (i: number, r: FileScan) => void,
-  /** Another worker entry implementing the same protocol (tests use one that hangs and crashes). */
   entry?: URL,
 ): Promise<void> {
-  const queue = files.map((_, i) => i);
-  const deadlineMs = limits.timeBudgetMs + graceMs(limits.timeBudgetMs);
-
-  const lane = async (): Promise<void> => {
-    let worker: Worker | undefined;
-    try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, batchSize(queue.length, concurrency));
-        worker ??= spawnWorker(entry);
-        const w = worker;
-        const pending = new Set(batch);
-        const end = await new Promise<{ dead: boolean; reason?: 'timeout' | string }>((resolve) => {
-          let timer = setTimeout(() => finish({ dead: true, reason: 'timeout' }), deadlineMs);
-          const finish = (r: { dead: boolean; reason?: string }) => {
-            clearTimeout(timer);
-            w.off('message', onMessage);
-            w.off('error', onError);
-            w.off('exit', onExit);
-            resolve(r);
-          };
-          const onMessage = (m: Reply) => {
-            if (!pending.delete(m.id)) return;
-            clearTimeout(timer);
-            timer = setTimeout(() => finish({ dead: true, reason: 'timeout' }), deadlineMs);
-            done(m.id, m.result ?? failed(files[m.id]!, 'internal', m.failure ?? 'unknown worker failure'));
-            if (pending.size === 0) finish({ dead: false });
-          };
-          const onError = (e: Error) => finish({ dead: true, reason: `worker crashed: ${e.message}` });
-          const onExit = (code: number) => finish({ dead: true, reason: `worker exited with code ${code}` });
-          w.on('message', onMessage);
-          w.on('error', onError);
-          w.on('exit', onExit);
-          const request: WorkerRequest = { items: batch.map((id) => ({ id, entry: files[id]! })), limits };
-          w.postMessage(request);
-        });
-        if (!end.dead) continue;
-        await w.terminate();
-        worker = undefined;
-        // The worker answers in order, so the first unanswered file is the one it was stuck on.
-        const [culprit, ...rest] = batch.filter((i) => pending.has(i));
-        if (culprit !== undefined) {
-          const entry = files[culprit]!;
-          done(
-            culprit,
-            end.reason === 'timeout'
-              ? failed(entry, 'timeout', `scan did not finish within ${limits.timeBudgetMs} ms`)
-              : failed(entry, 'internal', end.reason ?? 'worker failed'),
-          );
-        }
-        queue.unshift(...rest);
-      }
-    } finally {
-      await worker?.terminate();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
+  const resourceLimits = { maxOldGenerationSizeMb: WORKER_HEAP_MB };
+  await runBatchPool(
+    files,
+    {
+      concurrency,
+      spawn: () =>
+        entry
+          ? new Worker(entry, { resourceLimits, stdout: false })
+          : spawnModuleWorker(import.meta.url, 'scan-worker', { resourceLimits }),
+      request: (items): WorkerRequest => ({ items: items.map(({ id, item }) => ({ id, entry: item })), limits }),
+      stallMs: limits.timeBudgetMs + graceMs(limits.timeBudgetMs),
+      batchSize: (remaining) => batchSize(remaining, concurrency),
+      failed: (f, reason, timedOut) =>
+        timedOut
+          ? failed(f, 'timeout', `scan did not finish within ${limits.timeBudgetMs} ms`)
+          : failed(f, 'internal', reason),
+    },
+    done,
+  );
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnModuleWorker } from '../../io/workers.js';
 import type { HashAlgorithm } from './algorithms.js';
 import type { HashReply, HashRequest } from './hash-worker.js';
 import { DEFAULT_CHUNK, type HashJob, hashRange } from './read-range.js';
@@ -76,15 +77,7 @@ export async function hashJobs(
 
 const size = (j: HashJob): number => j.end - j.start;
 
-function spawnWorker(): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(`./hash-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
-  if (!ts) return new Worker(url, { stdout: false });
-  // Under tsx/vitest this module is TypeScript: `--import tsx` in a worker's execArgv is not
-  // honoured by Node 20, so the worker registers tsx's loader itself before importing.
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, stdout: false });
-}
+const spawnWorker = (): Worker => spawnModuleWorker(import.meta.url, 'hash-worker');
 
 let seq = 0;
 
