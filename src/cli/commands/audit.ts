@@ -3,14 +3,14 @@ import { renderAudit } from '../../audit/report.js';
 import { type AuditProgress, runAudit } from '../../audit/run.js';
 import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
 import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
-import { formatPolicyError } from '../../policy/index.js';
+import { failingFindings, formatPolicyError } from '../../policy/index.js';
 import { REPORT_FORMATS } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
 import { oneOf, parseIntFlag, parseSeverityFlag, parseSize } from '../args.js';
 import { writeOutput } from '../output.js';
 import { type Command, EXIT, UsageError } from '../types.js';
-import { exitFor } from './scan.js';
+import { notePolicy } from './scan.js';
 
 const usage = `Usage: warden audit [PATH] [options]
 
@@ -126,15 +126,7 @@ export const auditCommand: Command = {
       return EXIT.error;
     }
     const report = { ...scanned, findings: outcome.value.findings };
-    if (policy.value.file) {
-      const n = outcome.value.suppressed.length;
-      const expired = report.findings.filter((f) => f.ruleId === 'policy/expired-suppression').length;
-      io.stderr(
-        `warden audit: policy ${policy.value.file}, ${n} finding${n === 1 ? '' : 's'} suppressed` +
-          (expired > 0 ? `, ${expired} expired suppression${expired === 1 ? '' : 's'} (failing)` : '') +
-          '\n',
-      );
-    }
+    notePolicy(io, 'audit', policy.value.file, outcome.value);
 
     const text = renderAudit(
       format,
@@ -145,7 +137,7 @@ export const auditCommand: Command = {
     else io.stdout(text);
 
     if (missing.length > 0) return EXIT.error;
-    if (failOn !== undefined) return exitFor(report.findings, failOn);
-    return outcome.value.failing.length > 0 ? EXIT.findings : EXIT.clean;
+    // An expired suppression fails whatever --fail-on says (only `none` turns failing off).
+    return failingFindings(outcome.value, failOn).length > 0 ? EXIT.findings : EXIT.clean;
   },
 };

@@ -112,7 +112,7 @@ export const scanCommand: Command = {
       return EXIT.error;
     }
     const report = { ...scanned, findings: outcome.value.findings };
-    notePolicy(io, policy.value.file, outcome.value);
+    notePolicy(io, 'scan', policy.value.file, outcome.value);
 
     const missing = report.targets.filter((t) => t.error?.code === 'not_found');
     for (const t of missing) io.stderr(`warden scan: ${t.error?.message}\n`);
@@ -136,13 +136,13 @@ export const scanCommand: Command = {
 };
 
 /** One line on stderr so suppressed findings are never invisible, whatever the report format. */
-function notePolicy(io: CliIO, file: string, outcome: PolicyOutcome): void {
+export function notePolicy(io: CliIO, command: string, file: string, outcome: PolicyOutcome): void {
   if (!file) return;
   const n = outcome.suppressed.length;
   const expired = outcome.findings.filter((f) => f.ruleId === 'policy/expired-suppression').length;
   const parts = [`policy ${file}`, `${n} finding${n === 1 ? '' : 's'} suppressed`];
   if (expired > 0) parts.push(`${expired} expired suppression${expired === 1 ? '' : 's'} (failing)`);
-  io.stderr(`warden scan: ${parts.join(', ')}\n`);
+  io.stderr(`warden ${command}: ${parts.join(', ')}\n`);
 }
 
 export function exitFor(
