@@ -69,18 +69,24 @@ export function fieldFinding(
   field: string,
   hit: FieldHit,
   cells: number,
+  /** The column was sampled: `hit.count` is over this many checked cells, scaled up to `cells`. */
+  checked?: number,
 ): Finding {
-  const share = cells > 0 ? hit.count / cells : 0;
+  const sampled = checked !== undefined && checked > 0 && checked < cells;
+  const count = sampled ? Math.min(cells, Math.round((hit.count * cells) / checked)) : hit.count;
+  const share = cells > 0 ? count / cells : 0;
   const pct = share >= 0.995 ? '100%' : share >= 0.01 ? `${Math.round(share * 100)}%` : '<1%';
   const base = severityFor(d);
-  const severity = d.kind === 'pii' && share >= 0.5 && hit.count >= 10 ? RAISE[base] : base;
+  const severity = d.kind === 'pii' && share >= 0.5 && count >= 10 ? RAISE[base] : base;
   // "E-mail address" reads as "e-mail address" mid-sentence; "GitHub token" keeps its capital.
   const label = COMMON_NOUN.test(d.label) ? d.label[0]!.toLowerCase() + d.label.slice(1) : d.label;
   const noun = 'rows';
   return findingOf(d.kind === 'secret' ? SECRET_RULE : PII_RULE, {
     ...whereFields(hit.first),
     severity,
-    message: `${kindOfField} \`${field}\` — ${pct} ${label} (${nf.format(hit.count)} of ${nf.format(cells)} ${noun}; ${d.id})`,
+    message: sampled
+      ? `${kindOfField} \`${field}\` — ~${pct} ${label} (~${nf.format(count)} of ${nf.format(cells)} ${noun}, estimated from ${nf.format(checked)} sampled; ${d.id})`
+      : `${kindOfField} \`${field}\` — ${pct} ${label} (${nf.format(hit.count)} of ${nf.format(cells)} ${noun}; ${d.id})`,
     evidence: evidenceOf(hit.example),
   });
 }

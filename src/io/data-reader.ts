@@ -118,6 +118,7 @@ export async function scanDataFiles(paths: readonly string[], opts: DataScanFile
                 format,
                 ...(opts.minScore === undefined ? {} : { minScore: opts.minScore }),
                 ...(opts.kinds ? { kinds: opts.kinds } : {}),
+                ...(opts.limits ? { limits: opts.limits } : {}),
               },
               opts.concurrency ?? availableParallelism(),
               opts.parallelMinBytes,

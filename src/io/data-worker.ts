@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { SliceSource } from '../core/byte-source.js';
+import type { DataLimits } from '../data/formats/context.js';
 import type { DataFormat } from '../data/formats/sniff.js';
 import { scanDataSource } from '../data/scan.js';
 import { FileSource } from './file-source.js';
@@ -14,6 +15,7 @@ export interface DataPartRequest {
   readonly header?: string;
   readonly minScore?: number;
   readonly kinds?: readonly ('secret' | 'pii')[];
+  readonly limits?: Partial<DataLimits>;
 }
 
 /** Scans one byte range of a file on a worker thread and posts back the mergeable result. */
@@ -29,6 +31,7 @@ parentPort?.on('message', async (req: DataPartRequest) => {
         part: { byteBase: req.start, ...(req.header !== undefined ? { header: req.header } : {}) },
         ...(req.minScore === undefined ? {} : { minScore: req.minScore }),
         ...(req.kinds ? { kinds: req.kinds } : {}),
+        ...(req.limits ? { limits: req.limits } : {}),
       },
     );
     parentPort?.postMessage({ ok: true, result: { ...r, findings: [] }, bytesRead: src.bytesRead });

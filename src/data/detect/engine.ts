@@ -1,5 +1,5 @@
-import { type Automaton, buildAutomaton, runAutomaton } from './aho.js';
-import { NUMERIC_CANDIDATE } from './pii-numeric.js';
+import { type Automaton, buildAutomaton, collectAnchors } from './aho.js';
+import { MAX_RUN_DIGITS, newNumericRuns, numericRuns, type RangeList } from './numeric-scan.js';
 import type { DetectionKind, Detector } from './types.js';
 
 /** A candidate after validator and context scoring, before the threshold. */
@@ -20,6 +20,12 @@ export interface CompiledSet {
   readonly byAnchor: ReadonlyArray<readonly number[]>;
   /** Detectors fed by the shared numeric candidate pass. */
   readonly numeric: readonly number[];
+  /** Per automaton state with output: [detector index, anchor length] pairs, flattened. */
+  readonly stateHits: ReadonlyArray<Int32Array | undefined>;
+  /** Per detector: 1 when it finds personal data (the ones `piiSkip` applies to). */
+  readonly isPii: Uint8Array;
+  /** Digit count of a numeric run → the numeric detectors that accept it. */
+  readonly numericByDigits: ReadonlyArray<readonly number[]>;
 }
 
 export function compileSet(detectors: readonly Detector[]): CompiledSet {
@@ -29,7 +35,21 @@ export function compileSet(detectors: readonly Detector[]): CompiledSet {
   detectors.forEach((d, i) => {
     if (d.anchors.length === 0) numeric.push(i);
   });
-  return { detectors, automaton: anchors.length ? buildAutomaton(anchors) : undefined, byAnchor, numeric };
+  const automaton = anchors.length ? buildAutomaton(anchors) : undefined;
+  const stateHits = (automaton?.out ?? []).map((words) => {
+    if (!words) return undefined;
+    const flat: number[] = [];
+    for (const w of words) for (const i of byAnchor[w]!) flat.push(i, automaton!.lengths[w]!);
+    return Int32Array.from(flat);
+  });
+  const isPii = Uint8Array.from(detectors, (d) => (d.kind === 'pii' ? 1 : 0));
+  const numericByDigits = Array.from({ length: MAX_RUN_DIGITS + 1 }, (_, digits) =>
+    numeric.filter((i) => {
+      const [lo, hi] = detectors[i]!.digits ?? [0, Number.MAX_SAFE_INTEGER];
+      return digits >= lo && digits <= hi;
+    }),
+  );
+  return { detectors, automaton, byAnchor, numeric, stateHits, isPii, numericByDigits };
 }
 
 const CONTEXT_WINDOW = 48;
@@ -49,6 +69,25 @@ export interface RawScanOptions {
   readonly extraContext?: string;
   /** False: skip context scoring (score = base), for callers that rescore with better context. */
   readonly context?: boolean;
+  /**
+   * Ranges where personal-data detectors are not run (secret detectors still are): the cells of
+   * a CSV column already classified from a sample, between the rows that confirm it.
+   */
+  readonly piiSkip?: RangeList;
+}
+
+const numericScratch = newNumericRuns();
+
+/** Keeps the positions of a sorted list that fall outside every range (both sorted). */
+function outside(positions: number[], skip: RangeList): number[] {
+  const out: number[] = [];
+  let k = 0;
+  for (const p of positions) {
+    while (k < skip.n && skip.ends[k]! <= p) k++;
+    if (k < skip.n && skip.starts[k]! <= p) continue;
+    out.push(p);
+  }
+  return out;
 }
 
 /**
@@ -59,43 +98,39 @@ export function scanCandidates(text: string, set: CompiledSet, opts: RawScanOpti
   const n = set.detectors.length;
   const hits: (number[] | undefined)[] = new Array(n);
   if (set.automaton) {
-    runAutomaton(set.automaton, text, (anchor, start) => {
-      for (const i of set.byAnchor[anchor]!) {
+    const { pairs, n: count } = collectAnchors(set.automaton, text);
+    const { stateHits } = set;
+    for (let j = 0; j < count; j += 2) {
+      const flat = stateHits[pairs[j]!]!;
+      const end = pairs[j + 1]! + 1;
+      for (let t = 0; t < flat.length; t += 2) {
+        const i = flat[t]!;
         let h = hits[i];
         if (!h) {
           h = [];
           hits[i] = h;
         }
-        h.push(start);
-      }
-    });
-  }
-  if (set.numeric.length > 0) {
-    const pairs: number[] = [];
-    const counts: number[] = [];
-    NUMERIC_CANDIDATE.lastIndex = 0;
-    for (let m = NUMERIC_CANDIDATE.exec(text); m; m = NUMERIC_CANDIDATE.exec(text)) {
-      // Digit count decides which validators see the run; most numbers in data reach none.
-      const v = m[0];
-      let digits = 0;
-      for (let k = 0; k < v.length; k++) {
-        const c = v.charCodeAt(k);
-        if (c >= 48 && c <= 57) digits++;
-      }
-      if (digits >= 6 || (digits >= 4 && v.includes('.'))) {
-        pairs.push(m.index, m.index + v.length);
-        counts.push(digits);
+        h.push(end - flat[t + 1]!);
       }
     }
-    if (pairs.length > 0) {
-      for (const i of set.numeric) {
-        const [lo, hi] = set.detectors[i]!.digits ?? [0, Number.MAX_SAFE_INTEGER];
-        const mine: number[] = [];
-        for (let j = 0; j < counts.length; j++) {
-          const c = counts[j]!;
-          if (c >= lo && c <= hi) mine.push(pairs[2 * j]!, pairs[2 * j + 1]!);
+  }
+  const skip = opts.piiSkip && opts.piiSkip.n > 0 ? opts.piiSkip : undefined;
+  if (set.numeric.length > 0) {
+    const runs = numericScratch;
+    // A run reaches a validator when it has enough digits to be any identifier: most numbers in
+    // data (counts, amounts, years) reach none.
+    numericRuns(text, runs, 6, 4, skip);
+    const { numericByDigits } = set;
+    for (let j = 0; j < runs.n; j++) {
+      const takers = numericByDigits[runs.digits[j]!]!;
+      for (let t = 0; t < takers.length; t++) {
+        const i = takers[t]!;
+        let h = hits[i];
+        if (!h) {
+          h = [];
+          hits[i] = h;
         }
-        if (mine.length > 0) hits[i] = mine;
+        h.push(runs.starts[j]!, runs.ends[j]!);
       }
     }
   }
@@ -106,10 +141,17 @@ export function scanCandidates(text: string, set: CompiledSet, opts: RawScanOpti
     const h = hits[i];
     if (!h) continue;
     const d = set.detectors[i]!;
-    if (d.anchors.length > 0) h.sort((a, b) => a - b);
+    let h2 = h;
+    if (d.anchors.length > 0) {
+      h.sort((a, b) => a - b);
+      if (skip && set.isPii[i] === 1) {
+        h2 = outside(h, skip);
+        if (h2.length === 0) continue;
+      }
+    }
     let raw: ReturnType<Detector['find']>;
     try {
-      raw = d.find(text, h);
+      raw = d.find(text, h2);
     } catch {
       // A detector bug must not lose the rest of the chunk's findings.
       continue;

@@ -54,9 +54,31 @@ function digitsOf(s: string): string {
   return d;
 }
 
-/** The candidate, then the candidate with trailing space-separated groups dropped (max two). */
+/** Digits in a string, counted without building it (the hot path of the phone check). */
+function countDigits(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/** Every digit the same (`000-0000`), without building the digit string. */
+function oneDigitRepeated(s: string): boolean {
+  let first = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (first < 0) first = c;
+    else if (c !== first) return false;
+  }
+  return first >= 0;
+}
+
+/** The candidate with trailing space-separated groups dropped (max two). */
 function variants(text: string, s: number, e: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [[s, e]];
+  const out: Array<[number, number]> = [];
   let end = e;
   for (let k = 0; k < 2; k++) {
     const sp = text.lastIndexOf(' ', end - 1);
@@ -117,7 +139,7 @@ function numericDetector(
         const e0 = pairs[i + 1]!;
         // Trailing groups are only dropped when the whole run failed (rare), to keep the hot path allocation-free.
         if (attempt(s0, e0) || !opts.trim) continue;
-        for (const [s, e] of variants(text, s0, e0).slice(1)) if (attempt(s, e)) break;
+        for (const [s, e] of variants(text, s0, e0)) if (attempt(s, e)) break;
       }
       return out;
     },
@@ -129,12 +151,12 @@ export const phone = numericDetector(
   'Phone number',
   ['phone', 'tel', 'mobile', 'cell', 'call', 'fax', 'whatsapp', 'contact', 'sms', 'ph:', 'téléphone', 'telefon'],
   (v) => {
-    const d = digitsOf(v);
-    if (d.length < 7 || d.length > 15 || DATE_LIKE.test(v) || /^(\d)\1+$/.test(d)) return 0;
-    if (/^\d+\.\d+$/.test(v) || /^\d+$/.test(v)) return d.length >= 10 && d.length <= 12 ? 0.25 : 0;
-    if (v.startsWith('+') && d.length >= 8 && PHONE_INTL.test(v)) return 0.75;
+    const digits = countDigits(v);
+    if (digits < 7 || digits > 15 || DATE_LIKE.test(v) || oneDigitRepeated(v)) return 0;
+    if (/^\d+\.\d+$/.test(v) || /^\d+$/.test(v)) return digits >= 10 && digits <= 12 ? 0.25 : 0;
+    if (v.startsWith('+') && digits >= 8 && PHONE_INTL.test(v)) return 0.75;
     if (PHONE_NANP.test(v)) return 0.6;
-    if (PHONE_NATIONAL.test(v) && d.length >= 9) return 0.45;
+    if (PHONE_NATIONAL.test(v) && digits >= 9) return 0.45;
     return 0;
   },
   { trim: true },

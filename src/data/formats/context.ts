@@ -19,6 +19,14 @@ export interface DataLimits {
   readonly maxFindingsPerDetector: number;
   /** Distinct columns or key paths tracked per file. */
   readonly maxFields: number;
+  /**
+   * CSV/TSV: rows read (rounded up to whole blocks) before columns are classified; a column
+   * that is nearly all one kind of personal data is then checked on one row in `sampleStride`
+   * and its counts are estimated. 0 checks every cell (exact counts). Never applied while a
+   * redacted copy is written.
+   */
+  readonly sampleRows: number;
+  readonly sampleStride: number;
 }
 
 export const DEFAULT_DATA_LIMITS: DataLimits = {
@@ -27,6 +35,8 @@ export const DEFAULT_DATA_LIMITS: DataLimits = {
   maxRecordBytes: 16 * 1024 * 1024,
   maxFindingsPerDetector: 50,
   maxFields: 10_000,
+  sampleRows: 2000,
+  sampleStride: 16,
 };
 
 /** A byte range of a larger file scanned on its own (parallel scans of big CSV/JSONL files). */

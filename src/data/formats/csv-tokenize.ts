@@ -120,3 +120,52 @@ export function fieldValue(text: string, start: number, end: number): string {
   const v = text.slice(start, end);
   return v.includes('""') ? v.replace(/""/g, '"') : v;
 }
+
+/**
+ * The rows of one block as flat arrays (row r has fields fieldAt[r] .. fieldAt[r + 1] - 1), so a
+ * scanner can look at the whole block before deciding what to run on which cell.
+ */
+export class RowTable {
+  rows = 0;
+  rowStart = new Int32Array(1024);
+  rowEnd = new Int32Array(1024);
+  rowLine = new Int32Array(1024);
+  fieldAt = new Int32Array(1025);
+  fields = 0;
+  starts = new Int32Array(8192);
+  ends = new Int32Array(8192);
+
+  reset(): void {
+    this.rows = 0;
+    this.fields = 0;
+  }
+
+  /** A RowCallback that appends each row. */
+  readonly add: RowCallback = (row, rowStart, rowEnd, line) => {
+    if (this.rows + 1 >= this.rowStart.length) {
+      this.rowStart = grow(this.rowStart);
+      this.rowEnd = grow(this.rowEnd);
+      this.rowLine = grow(this.rowLine);
+      this.fieldAt = grow(this.fieldAt);
+    }
+    while (this.fields + row.n > this.starts.length) {
+      this.starts = grow(this.starts);
+      this.ends = grow(this.ends);
+    }
+    const r = this.rows++;
+    this.rowStart[r] = rowStart;
+    this.rowEnd[r] = rowEnd;
+    this.rowLine[r] = line;
+    this.fieldAt[r] = this.fields;
+    this.starts.set(row.starts.subarray(0, row.n), this.fields);
+    this.ends.set(row.ends.subarray(0, row.n), this.fields);
+    this.fields += row.n;
+    this.fieldAt[r + 1] = this.fields;
+  };
+}
+
+function grow(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}

@@ -5,12 +5,19 @@ import { type FieldHit, fieldFinding, type Where } from '../findings.js';
 /** Plain-data form of an aggregator, so parts scanned on worker threads can be merged. */
 export interface FieldState {
   readonly kind: 'column' | 'key';
-  readonly fields: Array<{ field: string; cells: number; hits: Array<{ detector: string } & FieldHit> }>;
+  readonly fields: Array<{
+    field: string;
+    cells: number;
+    /** Cells the personal-data detectors saw, when fewer than `cells` (a sampled column). */
+    checked?: number;
+    hits: Array<{ detector: string } & FieldHit>;
+  }>;
 }
 
 /** Counts per field (column or key path) and detector: how many cells/values matched, and the first. */
 export class FieldAggregator {
   private readonly cells = new Map<string, number>();
+  private readonly checked = new Map<string, number>();
   private readonly hits = new Map<string, Map<Detector, FieldHit>>();
   constructor(
     private readonly kind: 'column' | 'key',
@@ -21,9 +28,11 @@ export class FieldAggregator {
     return this.cells.has(field) || this.hits.has(field) || this.cells.size < this.maxFields ? field : '(other fields)';
   }
 
-  cell(field: string, n = 1): void {
+  /** Counts `n` cells of which `checked` went through the personal-data detectors. */
+  cell(field: string, n = 1, checked = n): void {
     const k = this.key(field);
     this.cells.set(k, (this.cells.get(k) ?? 0) + n);
+    this.checked.set(k, (this.checked.get(k) ?? 0) + checked);
   }
 
   /** Every field has `n` cells (JSON Lines: the share is per row, whatever keys a row has). */
@@ -52,11 +61,19 @@ export class FieldAggregator {
     const names = new Set([...this.cells.keys(), ...this.hits.keys()]);
     return {
       kind: this.kind,
-      fields: [...names].map((field) => ({
-        field,
-        cells: this.cells.get(field) ?? 0,
-        hits: [...(this.hits.get(field) ?? new Map<Detector, FieldHit>())].map(([d, h]) => ({ detector: d.id, ...h })),
-      })),
+      fields: [...names].map((field) => {
+        const cells = this.cells.get(field) ?? 0;
+        const checked = this.checked.get(field) ?? cells;
+        return {
+          field,
+          cells,
+          ...(checked < cells ? { checked } : {}),
+          hits: [...(this.hits.get(field) ?? new Map<Detector, FieldHit>())].map(([d, h]) => ({
+            detector: d.id,
+            ...h,
+          })),
+        };
+      }),
     };
   }
 
@@ -73,15 +90,19 @@ export class FieldAggregator {
  */
 export function mergeStates(parts: ReadonlyArray<{ state: FieldState; lineShift: number }>): FieldState {
   const kind = parts[0]?.state.kind ?? 'column';
-  const fields = new Map<string, { cells: number; hits: Map<string, { detector: string } & FieldHit> }>();
+  const fields = new Map<
+    string,
+    { cells: number; checked: number; hits: Map<string, { detector: string } & FieldHit> }
+  >();
   for (const { state, lineShift } of parts) {
     for (const f of state.fields) {
       let acc = fields.get(f.field);
       if (!acc) {
-        acc = { cells: 0, hits: new Map() };
+        acc = { cells: 0, checked: 0, hits: new Map() };
         fields.set(f.field, acc);
       }
       acc.cells += f.cells;
+      acc.checked += f.checked ?? f.cells;
       for (const h of f.hits) {
         const prev = acc.hits.get(h.detector);
         if (prev) {
@@ -94,7 +115,15 @@ export function mergeStates(parts: ReadonlyArray<{ state: FieldState; lineShift:
       }
     }
   }
-  return { kind, fields: [...fields].map(([field, v]) => ({ field, cells: v.cells, hits: [...v.hits.values()] })) };
+  return {
+    kind,
+    fields: [...fields].map(([field, v]) => ({
+      field,
+      cells: v.cells,
+      ...(v.checked < v.cells ? { checked: v.checked } : {}),
+      hits: [...v.hits.values()],
+    })),
+  };
 }
 
 export function findingsOfState(state: FieldState, detectorById: (id: string) => Detector | undefined): Finding[] {
@@ -104,7 +133,10 @@ export function findingsOfState(state: FieldState, detectorById: (id: string) =>
     const cells = Math.max(f.cells, ...f.hits.map((h) => h.count));
     for (const h of f.hits) {
       const d = detectorById(h.detector);
-      if (d) out.push(fieldFinding(d, state.kind, f.field, h, cells));
+      if (!d) continue;
+      // Personal data in a sampled column was counted on the checked cells only; secrets on all.
+      const sample = d.kind === 'pii' && f.checked !== undefined && f.checked < f.cells ? f.checked : undefined;
+      out.push(fieldFinding(d, state.kind, f.field, h, cells, sample));
     }
   }
   return out;
