@@ -7,12 +7,14 @@ import { DATA_RULES } from '../../data/rules.js';
 import { buildManifest, DEFAULT_MANIFEST_NAME, manifestRoot, verifyManifest } from '../../io/data-manifest.js';
 import { scanDataFiles } from '../../io/data-reader.js';
 import { FileSource } from '../../io/file-source.js';
+import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
+import { failingFindings, formatPolicyError } from '../../policy/index.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { TOOL } from '../../version.js';
 import { oneOf, parseSeverityFlag } from '../args.js';
 import { writeOutput } from '../output.js';
 import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
-import { exitFor } from './scan.js';
+import { exitFor, notePolicy } from './scan.js';
 
 const usage = `Usage: warden data <subcommand> [options]
 
@@ -25,7 +27,9 @@ Subcommands:
 warden data scan PATH... [options]
   -f, --format FORMAT     text (default), json, sarif or markdown
   -o, --output FILE       write the report to FILE
-      --fail-on SEVERITY  exit 1 at or above this severity (default: high; none to never fail)
+      --fail-on SEVERITY  exit 1 at or above this severity (default: fail_on in warden.yaml, else high;
+                          none to never fail)
+      --policy FILE       use this warden.yaml (default: the nearest one up from PATH); --no-policy: none
       --redact OUT        write sanitized copies (masked values, same format) to OUT: a file when
                           scanning one file, otherwise a folder mirroring the inputs; inputs are never modified
       --kind KIND         secret or pii (repeatable; default both)
@@ -70,7 +74,9 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
     options: {
       format: { type: 'string', short: 'f', default: 'text' },
       output: { type: 'string', short: 'o' },
-      'fail-on': { type: 'string', default: 'high' },
+      'fail-on': { type: 'string' },
+      policy: { type: 'string' },
+      'no-policy': { type: 'boolean', default: false },
       redact: { type: 'string' },
       kind: { type: 'string', multiple: true },
       'min-score': { type: 'string' },
@@ -79,19 +85,41 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
   });
   if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
   oneOf(values.format, REPORT_FORMATS, '--format');
-  const failOn = parseSeverityFlag(values['fail-on'], '--fail-on');
+  const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
+  if (values.policy !== undefined && values['no-policy'])
+    throw new UsageError('give --policy or --no-policy, not both');
+  // The policy (allowed PII columns, suppressions, fail_on) is read before scanning: a broken
+  // warden.yaml is a usage error, reported at once.
+  const policy = await resolvePolicy({
+    ...(values.policy === undefined ? {} : { file: values.policy }),
+    disabled: values['no-policy'],
+    paths: positionals,
+    cwd: io.cwd,
+  });
+  if (!policy.ok) {
+    for (const e of policy.error) io.stderr(`${formatPolicyError(e)}\n`);
+    io.stderr('warden data scan: invalid policy file (see docs/policy.md)\n');
+    return EXIT.error;
+  }
   const kinds = values.kind?.map((k) => oneOf(k, ['secret', 'pii'] as const, '--kind'));
   const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
   if (minScore !== undefined && !(minScore >= 0 && minScore <= 1))
     throw new UsageError('--min-score: expected a number from 0 to 1');
 
-  const report = await scanDataFiles(positionals, {
+  const scanned = await scanDataFiles(positionals, {
     cwd: io.cwd,
     exclude: values.exclude,
     ...(values.redact ? { redactOut: values.redact } : {}),
     ...(kinds ? { kinds } : {}),
     ...(minScore === undefined ? {} : { minScore }),
   });
+  const outcome = await enforcePolicy({ ...scanned, metadata: new Map() }, policy.value, io.cwd);
+  if (!outcome.ok) {
+    io.stderr(`warden data scan: ${policy.value.file}: ${outcome.error}\n`);
+    return EXIT.error;
+  }
+  notePolicy(io, 'data scan', policy.value.file, outcome.value);
+  const report = { ...scanned, findings: outcome.value.findings };
   const missing = report.targets.filter((t) => t.error?.code === 'not_found' || t.error?.code === 'io_error');
   for (const t of missing) io.stderr(`warden data scan: ${t.error?.message}\n`);
   for (const [from, to] of report.redacted) io.stderr(`redacted copy of ${from} written to ${to}\n`);
@@ -104,7 +132,7 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
   );
   await emit(io, values.output, text);
   if (missing.length > 0) return EXIT.error;
-  return exitFor(report.findings as Finding[], failOn);
+  return failingFindings(outcome.value, failOn).length > 0 ? EXIT.findings : EXIT.clean;
 }
 
 function singleTarget(path: string, format: string, started: number, size: number): ScanReport['targets'][number] {
