@@ -6,7 +6,7 @@ export const DEFAULT_ROUTE_POLICY: RoutePolicy = {
   input: { action: 'block', roles: ['user', 'tool', 'function'] },
   data: { action: 'redact', kinds: ['secret', 'pii'], detectors: [], minScore: 0.5, response: 'restore' },
   output: { action: 'block', detectData: true, allowedHosts: [], canaries: [], systemPromptLeak: true },
-  stream: { holdback: 192, context: 512 },
+  stream: { holdback: 192, context: 128 },
   maxBodyBytes: 4 * 1024 * 1024,
   maxResponseBytes: 16 * 1024 * 1024,
 };

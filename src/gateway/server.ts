@@ -217,7 +217,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   }
 
   const server = http.createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000 },
+    { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: 60_000, noDelay: true },
     (req, res) => {
       handle(req, res).catch((e: unknown) => {
         // Programmer errors end as a 502 rather than a crashed gateway.

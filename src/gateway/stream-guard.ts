@@ -41,7 +41,7 @@ export class StreamGuard {
   ) {
     // `log` never withholds text; `block`/`redact` must see a leak before releasing it.
     this.holdback = ctx.policy.action === 'log' || ctx.policy.action === 'off' ? 0 : stream.holdback;
-    this.step = Math.max(16, Math.min(64, this.holdback >> 2));
+    this.step = Math.max(16, Math.min(128, this.holdback >> 1));
     this.contextChars = stream.context;
   }
 

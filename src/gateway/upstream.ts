@@ -53,8 +53,10 @@ export function createUpstream(baseUrl: string, opts: UpstreamOptions = {}): Ups
   const base = new URL(baseUrl);
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new Error(`upstream must be http(s): ${baseUrl}`);
   const tls = base.protocol === 'https:';
+  // noDelay: SSE chunks and small requests must not wait on Nagle's algorithm.
   const agentOpts = {
     keepAlive: true,
+    noDelay: true,
     maxSockets: opts.maxSockets ?? 1024,
     keepAliveMsecs: 1000,
     scheduling: 'lifo' as const,

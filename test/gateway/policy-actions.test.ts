@@ -99,7 +99,7 @@ describe('gateway per-route policy (default policy)', () => {
       body: {
         model: 'm',
         input: [
-          { role: 'user', content: 'What does the document say?' },
+          { role: 'user', content: 'Please summarise the attached report.' },
           {
             type: 'function_call_output',
             call_id: 'x',

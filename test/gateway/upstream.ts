@@ -147,6 +147,9 @@ async function readJson(req: IncomingMessage): Promise<Obj> {
   }
 }
 
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on one machine. */
+export const wallNow = (): number => performance.timeOrigin + performance.now();
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startUpstream(): Promise<ScriptedUpstream> {
@@ -200,6 +203,9 @@ export async function startUpstream(): Promise<ScriptedUpstream> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     // Index 0 of the formatted chat events is the role chunk, so chunk k is event k + 1.
     const offset = (sse?.format ?? format) === 'chat' ? 1 : 0;
+    // `x-chunk-delay-ms` paces an unscripted stream like a model producing tokens (the bench uses it).
+    const pace = sse?.delayMs ?? Math.min(1000, Number(req.headers['x-chunk-delay-ms']) || 0);
+    const stamp = req.headers['x-bench-stamp'] === '1';
     for (let i = 0; i < events.length; i++) {
       if (res.destroyed) return;
       if (sse?.stallAfter !== undefined && i === sse.stallAfter + offset) return;
@@ -209,8 +215,10 @@ export async function startUpstream(): Promise<ScriptedUpstream> {
         req.socket.destroy();
         return;
       }
-      res.write(events[i]);
-      if (sse?.delayMs) await sleep(sse.delayMs);
+      const ev = events[i]!;
+      // Bench mode stamps each event with its send time so the client can measure transit per chunk.
+      res.write(stamp && typeof ev === 'string' ? ev.replace('data: {', `data: {"t":${wallNow().toFixed(3)},`) : ev);
+      if (pace) await sleep(pace);
       else if (i % 8 === 7) await new Promise((r) => setImmediate(r));
     }
     res.end();
