@@ -4,7 +4,11 @@ import type { GatewayEvent, Verdict } from './types.js';
 
 /** Everything recorded about one request while it is handled; turned into one event at the end. */
 export interface Exchange {
+  /** The request id: the client's `x-request-id` when safe, else generated; forwarded upstream. */
   readonly id: string;
+  /** The event's own id, unique per event (the store deduplicates by it, so a client retry reusing
+   * its request id must still produce a second event). */
+  readonly eventId: string;
   readonly t0: number;
   readonly method: string;
   readonly keyId: string;
@@ -14,6 +18,7 @@ export interface Exchange {
   status: number;
   bytesIn: number;
   bytesOut: number;
+  tokensOut?: number;
   guardMs: number;
   input?: InjectionVerdict;
   requestData?: DataVerdict;
@@ -47,7 +52,8 @@ export function keyIdOf(authorization: string | string[] | undefined, apiKeyHead
 }
 
 export function newExchange(id: string, method: string, keyId: string, route: string, t0: number): Exchange {
-  return { id, t0, method, keyId, route, stream: false, status: 0, bytesIn: 0, bytesOut: 0, guardMs: 0 };
+  const eventId = id.startsWith('gw-') ? id : `gw-${randomUUID()}`;
+  return { id, eventId, t0, method, keyId, route, stream: false, status: 0, bytesIn: 0, bytesOut: 0, guardMs: 0 };
 }
 
 const ORDER = { allow: 0, log: 1, redact: 2, block: 3 } as const;
@@ -62,7 +68,7 @@ export function eventOf(x: Exchange, now: number, source: string): GatewayEvent 
   const round = (n: number) => Math.round(n * 1000) / 1000;
   return {
     v: 1,
-    id: x.id,
+    id: x.eventId,
     ts: new Date(Date.now() - (now - x.t0)).toISOString(),
     kind: 'gateway',
     source,
@@ -76,17 +82,21 @@ export function eventOf(x: Exchange, now: number, source: string): GatewayEvent 
     score: Math.max(0, ...verdicts.map((v) => v.score)),
     categories: [...categories].sort(),
     ...(x.error ? { error: x.error } : {}),
+    // Key names follow the suggestions in docs/events.md.
     data: {
+      requestId: x.id,
       method: x.method,
       stream: x.stream,
-      ...(x.input ? { input: x.input } : {}),
-      ...(x.requestData ? { requestData: x.requestData } : {}),
-      ...(x.output ? { output: x.output } : {}),
+      ...(x.input ? { inputVerdict: x.input } : {}),
+      ...(x.requestData ? { dataVerdict: x.requestData } : {}),
+      ...(x.output ? { outputVerdict: x.output } : {}),
       ...(x.upstreamStatus !== undefined ? { upstreamStatus: x.upstreamStatus } : {}),
       ...(x.upstreamMs !== undefined ? { upstreamMs: round(x.upstreamMs) } : {}),
       guardMs: round(x.guardMs),
-      bytesIn: x.bytesIn,
-      bytesOut: x.bytesOut,
+      requestBytes: x.bytesIn,
+      responseBytes: x.bytesOut,
+      tokensIn: Math.ceil(x.bytesIn / 4),
+      ...(x.tokensOut !== undefined ? { tokensOut: x.tokensOut } : {}),
       ...(x.rateLimited ? { rateLimited: x.rateLimited } : {}),
       ...(x.clientAborted ? { clientAborted: true } : {}),
     },

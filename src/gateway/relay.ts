@@ -142,6 +142,7 @@ function pipeRaw(a: RelayArgs): Promise<void> {
     });
     upstreamRes.on('end', () => {
       idle.stop();
+      x.tokensOut = events;
       a.limiter.charge(x.keyId, events);
       res.end();
       resolve();
@@ -182,6 +183,7 @@ async function relayBody(a: RelayArgs): Promise<void> {
     for (const s of slots) outChars += s.text.length;
     const usage = (parsed as { usage?: { completion_tokens?: unknown } }).usage;
     const used = typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : estimateTokens(outChars);
+    x.tokensOut = used;
     a.limiter.charge(x.keyId, used);
     if (!ok) {
       return sendError(
@@ -231,7 +233,8 @@ function relayStream(a: RelayArgs): Promise<void> {
       idle.stop();
       if (error) x.error ??= error;
       x.output = sg.verdict.toVerdict(out.policy.action);
-      a.limiter.charge(x.keyId, estimateTokens(sg.released));
+      x.tokensOut = estimateTokens(sg.released);
+      a.limiter.charge(x.keyId, x.tokensOut);
       write(tail);
       res.end();
       resolve();

@@ -108,18 +108,23 @@ export interface Verdict {
 }
 
 export interface GatewayEventData {
+  /** The request id (client's `x-request-id` when safe); the event's own `id` is unique per event. */
+  readonly requestId: string;
   readonly method: string;
   readonly stream: boolean;
-  readonly input?: Verdict & { readonly param?: string };
-  readonly requestData?: Verdict & { readonly redactions: Readonly<Record<string, number>> };
-  readonly output?: Verdict;
+  readonly inputVerdict?: Verdict & { readonly param?: string };
+  readonly dataVerdict?: Verdict & { readonly param?: string; readonly redactions: Readonly<Record<string, number>> };
+  readonly outputVerdict?: Verdict;
   readonly upstreamStatus?: number;
   /** Time to upstream response headers. */
   readonly upstreamMs?: number;
-  /** CPU-side time the gateway spent scanning (input + output). */
+  /** Time the gateway spent scanning (input + output). */
   readonly guardMs: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
+  readonly requestBytes: number;
+  readonly responseBytes: number;
+  /** Estimates (characters / 4) unless the upstream reported usage. */
+  readonly tokensIn: number;
+  readonly tokensOut?: number;
   readonly rateLimited?: 'requests' | 'tokens';
   readonly clientAborted?: boolean;
 }

@@ -71,7 +71,8 @@ describe('warden gateway (CLI)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(events.map((e) => e.id)).toEqual(['cli-1', 'cli-2']);
+    expect(events.map((e) => e.data.requestId)).toEqual(['cli-1', 'cli-2']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(2);
     expect(events.map((e) => e.action)).toEqual(['allow', 'block']);
     for (const e of events) expect(checkEvent(e).ok).toBe(true);
     expect(out.join('')).toContain('2 events written, 0 dropped');

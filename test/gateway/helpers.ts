@@ -112,10 +112,10 @@ export function chatBody(user: string, extra: Record<string, unknown> = {}): Rec
   return { model: 'scripted-1', messages: [{ role: 'user', content: user }], ...extra };
 }
 
-/** Waits until the gateway has written the event for `id` (events are emitted when the response closes). */
+/** Waits until the gateway has written the event for request `id` (events are emitted when the response closes). */
 export async function eventFor(rig: Rig, id: string): Promise<GatewayEvent> {
   for (let i = 0; i < 200; i++) {
-    const e = rig.events.find((x) => x.id === id);
+    const e = rig.events.find((x) => x.data.requestId === id);
     if (e) return e;
     await new Promise((r) => setTimeout(r, 5));
   }

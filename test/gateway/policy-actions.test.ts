@@ -139,7 +139,7 @@ describe('gateway per-route policy (default policy)', () => {
     expect(r.json().choices[0].message.content).toBe(`echo: ${user}`);
     const e = await eventFor(rig, 'redact-1');
     expect(e.action).toBe('redact');
-    expect(e.data.requestData?.redactions).toMatchObject({ email: 1, 'openai-api-key': 1, 'phone-number': 1 });
+    expect(e.data.dataVerdict?.redactions).toMatchObject({ email: 1, 'openai-api-key': 1, 'phone-number': 1 });
     const line = JSON.stringify(e);
     expect(line).not.toContain(EMAIL);
     expect(line).not.toContain(OPENAI_KEY);
@@ -312,6 +312,23 @@ describe('gateway policy variants', () => {
       const r = await call(rig.base, '/v1/chat/completions', { id: 'red-out', body: chatBody('token?') });
       expect(r.status).toBe(200);
       expect(r.json().choices[0].message.content).toBe('token: [REDACTED:github-token] ok');
+    } finally {
+      await rig.close();
+    }
+  });
+});
+
+describe('gateway event ids', () => {
+  it('a client retry reusing its x-request-id still yields a second, distinct event (the store dedupes by event id)', async () => {
+    const rig = await startRig();
+    try {
+      await call(rig.base, '/v1/chat/completions', { id: 'retry-1', body: chatBody('hi') });
+      await call(rig.base, '/v1/chat/completions', { id: 'retry-1', body: chatBody('hi') });
+      for (let k = 0; k < 100 && rig.events.length < 2; k++) await new Promise((r) => setTimeout(r, 5));
+      const evs = rig.events.filter((e) => e.data.requestId === 'retry-1');
+      expect(evs).toHaveLength(2);
+      expect(evs[0]!.id).not.toBe(evs[1]!.id);
+      expect(rig.up.hits.get('retry-1')).toBe(2);
     } finally {
       await rig.close();
     }
