@@ -13,6 +13,8 @@ export interface Automaton {
   readonly lengths: readonly number[];
   /** 1 where a state has output (an anchor ends there): one byte load per character in the hot loop. */
   readonly term: Uint8Array;
+  /** Length of the longest anchor. */
+  readonly maxLength: number;
 }
 
 export function buildAutomaton(words: readonly string[]): Automaton {
@@ -57,39 +59,100 @@ export function buildAutomaton(words: readonly string[]): Automaton {
   }
   const term = new Uint8Array(n);
   for (let s = 0; s < n; s++) if (outs[s]!.length > 0) term[s] = 1;
-  return { next, out: outs.map((o) => (o.length ? o : undefined)), lengths: words.map((w) => w.length), term };
+  return {
+    next,
+    out: outs.map((o) => (o.length ? o : undefined)),
+    lengths: words.map((w) => w.length),
+    term,
+    maxLength: Math.max(1, ...words.map((w) => w.length)),
+  };
 }
 
-let scratch = new Int32Array(1 << 14);
+let scratchA: Int32Array<ArrayBuffer> = new Int32Array(1 << 14);
+let scratchB: Int32Array<ArrayBuffer> = new Int32Array(1 << 14);
+
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Texts shorter than this run as one stream (the split costs a warm-up of `maxLength` chars). */
+const SPLIT_MIN = 4096;
 
 /**
  * Runs the automaton over `text` and returns the states with output and the index of the last
- * character, as pairs in a shared scratch array (valid until the next call), with their count.
- * No callback and no allocation per hit: about three times faster than `runAutomaton` on data
- * dense with anchors (an `@` in every row of an e-mail column).
+ * character, as pairs in a shared scratch array (valid until the next call), with their count,
+ * in text order. No callback and no allocation per hit.
+ *
+ * The loop is latency-bound (each state depends on the previous table load), so the text is
+ * cut in two halves walked in the same loop by two independent states: about twice the speed.
+ * The second state starts `maxLength - 1` characters before its half, which is enough for its
+ * state to equal the one-stream state at the half's first character (an Aho–Corasick state is
+ * the longest suffix of the text read that is a prefix of an anchor); hits inside that warm-up
+ * are the first half's and are not recorded twice.
  */
 export function collectAnchors(a: Automaton, text: string): { readonly pairs: Int32Array; readonly n: number } {
   const { next, term } = a;
-  if (scratch.length > 1 << 20) scratch = new Int32Array(1 << 14); // let a hostile block's hits go
-  let buf = scratch;
-  let k = 0;
-  let s = 0;
+  // Let a hostile block's hits go.
+  if (scratchA.length > 1 << 20) scratchA = new Int32Array(1 << 14);
+  if (scratchB.length > 1 << 20) scratchB = new Int32Array(1 << 14);
   const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    s = c < 128 ? next[(s << 7) | c]! : 0;
-    if (term[s] !== 0) {
-      if (k + 2 > buf.length) {
-        const grown = new Int32Array(buf.length * 2);
-        grown.set(buf);
-        buf = grown;
-        scratch = grown;
+  let h1 = scratchA;
+  let h2 = scratchB;
+  let k1 = 0;
+  let k2 = 0;
+  if (n < SPLIT_MIN) {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      s = c < 128 ? next[(s << 7) | c]! : 0;
+      if (term[s] !== 0) {
+        if (k1 + 2 > h1.length) h1 = scratchA = grown(h1);
+        h1[k1++] = s;
+        h1[k1++] = i;
       }
-      buf[k++] = s;
-      buf[k++] = i;
+    }
+    return { pairs: h1, n: k1 };
+  }
+  const mid = n >> 1; // the second half is [mid, n), one longer when n is odd
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = mid - a.maxLength + 1; i < mid; i++) {
+    const c = text.charCodeAt(i);
+    s2 = c < 128 ? next[(s2 << 7) | c]! : 0;
+  }
+  for (let i = 0; i < mid; i++) {
+    const c1 = text.charCodeAt(i);
+    const c2 = text.charCodeAt(mid + i);
+    s1 = c1 < 128 ? next[(s1 << 7) | c1]! : 0;
+    s2 = c2 < 128 ? next[(s2 << 7) | c2]! : 0;
+    if (term[s1] !== 0) {
+      if (k1 + 2 > h1.length) h1 = scratchA = grown(h1);
+      h1[k1++] = s1;
+      h1[k1++] = i;
+    }
+    if (term[s2] !== 0) {
+      if (k2 + 2 > h2.length) h2 = scratchB = grown(h2);
+      h2[k2++] = s2;
+      h2[k2++] = mid + i;
     }
   }
-  return { pairs: buf, n: k };
+  if (2 * mid < n) {
+    const c = text.charCodeAt(n - 1);
+    s2 = c < 128 ? next[(s2 << 7) | c]! : 0;
+    if (term[s2] !== 0) {
+      if (k2 + 2 > h2.length) h2 = scratchB = grown(h2);
+      h2[k2++] = s2;
+      h2[k2++] = n - 1;
+    }
+  }
+  if (k2 > 0) {
+    while (k1 + k2 > h1.length) h1 = scratchA = grown(h1);
+    h1.set(h2.subarray(0, k2), k1);
+    k1 += k2;
+  }
+  return { pairs: h1, n: k1 };
 }
 
 /** Calls `hit(anchor, start)` for every occurrence of every anchor, in order of end position. */

@@ -32,6 +32,7 @@ const DIGIT = 1;
 const CLASS = 3;
 const START = 4;
 const CLS = new Uint8Array(65536);
+const START_CHAR = /[\d+(]/g;
 for (let c = 48; c <= 57; c++) CLS[c] = DIGIT | START;
 for (const c of [32, 46, 40, 41, 47, 45]) CLS[c]! |= 2;
 CLS[43]! |= START;
@@ -75,16 +76,18 @@ export function numericRuns(
   let limit = skip && skip.n > 0 ? skip.starts[0]! : n;
   let p = 0;
   while (p < n) {
+    if (p < limit) {
+      // Native search for the next possible start: most text has few digits.
+      START_CHAR.lastIndex = p;
+      p = START_CHAR.test(text) ? START_CHAR.lastIndex - 1 : n;
+    }
     if (p >= limit) {
+      if (p >= n && limit >= n) break;
       // Jump over the ruled-out range, then aim at the next one.
       p = Math.max(p, skip!.ends[sk]!);
       sk++;
       while (sk < skip!.n && skip!.ends[sk]! <= p) sk++;
       limit = sk < skip!.n ? Math.max(skip!.starts[sk]!, p) : n;
-      continue;
-    }
-    if ((CLS[text.charCodeAt(p)]! & START) === 0) {
-      p++;
       continue;
     }
     // `\+?\(?\d`: the optional parts never need backtracking (a `+` or `(` is not a digit).
@@ -118,7 +121,9 @@ export function numericRuns(
       j++;
     }
     if (last < 0) {
-      p++;
+      // No start inside this run can do better: its window is a subset of this one's, unless the
+      // run was cut at the 61-character cap.
+      p = j < stop || stop === n ? Math.max(p + 1, j) : p + 1;
       continue;
     }
     if (digitsAtLast >= minDigits || (dotAtLast && digitsAtLast >= minDotted)) push(out, p, last + 1, digitsAtLast);

@@ -22,7 +22,7 @@ export async function scanJsonl(src: ByteSource, ctx: FormatContext): Promise<Fo
   let carryByte = ctx.part?.byteBase ?? 0;
   let lineNo = 1;
 
-  for await (const block of textBlocks(src, ctx.limits.blockBytes, ctx.signal)) {
+  for await (const block of textBlocks(src, ctx.limits.blockBytes, ctx.signal, true)) {
     stats.bytes += block.byteLength;
     const buf = carry + block.text;
     const ascii = block.ascii && carry.length === utf8Length(carry);
