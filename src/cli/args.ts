@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, type Limits } from '../core/limits.js';
 import { isSeverity, type Severity } from '../core/severity.js';
 import { UsageError } from './types.js';
 
@@ -40,4 +41,29 @@ export function parseIntFlag(text: string, flag: string, min: number, max: numbe
 export function oneOf<T extends string>(text: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(text)) return text as T;
   throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got '${text}'`);
+}
+
+/** The resource flags every scanning command takes, for `parseArgs` options. */
+export const SCAN_LIMIT_OPTIONS = {
+  'max-file-size': { type: 'string' },
+  'time-budget': { type: 'string' },
+  concurrency: { type: 'string' },
+} as const;
+
+/** Limits and worker count from the resource flags (absent flags keep the defaults). */
+export function scanLimitsFrom(values: {
+  readonly 'max-file-size'?: string | undefined;
+  readonly 'time-budget'?: string | undefined;
+  readonly concurrency?: string | undefined;
+}): { limits: Limits; concurrency?: number } {
+  const limits: Limits = {
+    ...DEFAULT_LIMITS,
+    ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
+    ...(values['time-budget']
+      ? { timeBudgetMs: parseIntFlag(values['time-budget'], '--time-budget', 1, 86_400) * 1000 }
+      : {}),
+  };
+  return values.concurrency
+    ? { limits, concurrency: parseIntFlag(values.concurrency, '--concurrency', 1, 256) }
+    : { limits };
 }

@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 import { renderAudit } from '../../audit/report.js';
 import { type AuditProgress, runAudit } from '../../audit/run.js';
-import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
 import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
 import { failingFindings, formatPolicyError } from '../../policy/index.js';
 import { REPORT_FORMATS } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
-import { oneOf, parseIntFlag, parseSeverityFlag, parseSize } from '../args.js';
+import { oneOf, parseSeverityFlag, SCAN_LIMIT_OPTIONS, scanLimitsFrom } from '../args.js';
 import { writeOutput } from '../output.js';
 import { type Command, EXIT, UsageError } from '../types.js';
 import { notePolicy } from './scan.js';
@@ -60,14 +59,12 @@ export const auditCommand: Command = {
       options: {
         format: { type: 'string', short: 'f', default: 'text' },
         output: { type: 'string', short: 'o' },
+        ...SCAN_LIMIT_OPTIONS,
         'fail-on': { type: 'string' },
         policy: { type: 'string' },
         'no-policy': { type: 'boolean', default: false },
         'as-of': { type: 'string' },
         exclude: { type: 'string', multiple: true, default: [] },
-        'max-file-size': { type: 'string' },
-        concurrency: { type: 'string' },
-        'time-budget': { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
       },
     });
@@ -78,14 +75,7 @@ export const auditCommand: Command = {
     if (values.policy !== undefined && values['no-policy'])
       throw new UsageError('give --policy or --no-policy, not both');
     const now = values['as-of'] === undefined ? new Date() : parseDate(values['as-of']);
-    const limits: Limits = {
-      ...DEFAULT_LIMITS,
-      ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
-      ...(values['time-budget']
-        ? { timeBudgetMs: parseIntFlag(values['time-budget'], '--time-budget', 1, 86_400) * 1000 }
-        : {}),
-    };
-    const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
+    const { limits, concurrency } = scanLimitsFrom(values);
 
     // A broken warden.yaml is reported before any work, as for `warden scan`.
     const policy = await resolvePolicy({

@@ -1,13 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
 import { atLeast } from '../../core/severity.js';
 import { collectInventory } from '../../supply/bom/collect.js';
 import { buildCycloneDx } from '../../supply/bom/cyclonedx.js';
 import { buildSpdx } from '../../supply/bom/spdx.js';
 import { TOOL } from '../../version.js';
-import { oneOf, parseIntFlag, parseSeverityFlag, parseSize } from '../args.js';
+import { oneOf, parseSeverityFlag, SCAN_LIMIT_OPTIONS, scanLimitsFrom } from '../args.js';
 import { writeOutput } from '../output.js';
 import { type Command, EXIT, UsageError } from '../types.js';
 
@@ -26,6 +25,7 @@ Options:
       --fail-on SEVERITY    exit 1 when a scan finding is at least this severe (default: none)
       --max-file-size SIZE  do not scan files larger than SIZE (they are still hashed and listed)
       --concurrency N       scan and hash threads (default: number of cores)
+      --time-budget SECS    give up scanning one file after SECS seconds (default 120)
   -h, --help                show this help
 
 Exit codes: 0 written, 1 findings at or above --fail-on, 2 usage or tool error.
@@ -42,19 +42,14 @@ export const bomCommand: Command = {
       options: {
         format: { type: 'string', short: 'f', default: 'cyclonedx' },
         output: { type: 'string', short: 'o' },
+        ...SCAN_LIMIT_OPTIONS,
         'fail-on': { type: 'string', default: 'none' },
-        'max-file-size': { type: 'string' },
-        concurrency: { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one model folder or file');
     const format = oneOf(values.format, ['cyclonedx', 'spdx'] as const, '--format');
     const failOn = parseSeverityFlag(values['fail-on'], '--fail-on');
-    const limits: Limits = {
-      ...DEFAULT_LIMITS,
-      ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
-    };
-    const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
+    const { limits, concurrency } = scanLimitsFrom(values);
     const target = positionals[0]!;
     if (!(await stat(resolve(io.cwd, target)).catch(() => undefined))) {
       io.stderr(`warden bom: ${target}: no such file or folder\n`);

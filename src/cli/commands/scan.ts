@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_LIMITS, type Limits } from '../../core/limits.js';
 import { atLeast } from '../../core/severity.js';
 import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
 import { isRemoteUrl } from '../../io/remote/resolve.js';
@@ -9,7 +8,7 @@ import { failingFindings, formatPolicyError, type PolicyOutcome } from '../../po
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
-import { oneOf, parseIntFlag, parseSeverityFlag, parseSize } from '../args.js';
+import { oneOf, parseSeverityFlag, SCAN_LIMIT_OPTIONS, scanLimitsFrom } from '../args.js';
 import { writeOutput } from '../output.js';
 import { progressBar } from '../progress.js';
 import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
@@ -52,13 +51,11 @@ export const scanCommand: Command = {
       options: {
         format: { type: 'string', short: 'f', default: 'text' },
         output: { type: 'string', short: 'o' },
+        ...SCAN_LIMIT_OPTIONS,
         'fail-on': { type: 'string' },
         policy: { type: 'string' },
         'no-policy': { type: 'boolean', default: false },
-        'max-file-size': { type: 'string' },
         exclude: { type: 'string', multiple: true, default: [] },
-        concurrency: { type: 'string' },
-        'time-budget': { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
       },
     });
@@ -67,14 +64,7 @@ export const scanCommand: Command = {
     const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
     if (values.policy !== undefined && values['no-policy'])
       throw new UsageError('give --policy or --no-policy, not both');
-    const limits: Limits = {
-      ...DEFAULT_LIMITS,
-      ...(values['max-file-size'] ? { maxFileSize: parseSize(values['max-file-size'], '--max-file-size') } : {}),
-      ...(values['time-budget']
-        ? { timeBudgetMs: parseIntFlag(values['time-budget'], '--time-budget', 1, 86_400) * 1000 }
-        : {}),
-    };
-    const concurrency = values.concurrency ? parseIntFlag(values.concurrency, '--concurrency', 1, 256) : undefined;
+    const { limits, concurrency } = scanLimitsFrom(values);
 
     // The policy is read before any scanning: a broken warden.yaml is a usage error, reported at once.
     const policy = await resolvePolicy({
