@@ -2,7 +2,12 @@
 export interface Limits {
   /** Files larger than this are skipped (status `skipped`). 0 = no cap. */
   readonly maxFileSize: number;
-  /** The most bytes of one pickle stream the VM will read. */
+  /**
+   * The most bytes of opcodes and operands one pickle analysis fetches (all its streams, with the
+   * window's read-ahead). Payloads the VM skips unread (array bytes, long strings, joblib inline
+   * arrays) do not count, and memory does not grow with it: the VM reads through a window of a
+   * few MiB. A time cap, in effect.
+   */
   readonly maxPickleBytes: number;
   /** The most opcodes the VM executes per stream. */
   readonly maxOpcodes: number;
@@ -24,12 +29,13 @@ export interface Limits {
 }
 
 /**
- * Defaults sized so two workers stay well under 300 MB together: the in-memory caps (one pickle
- * stream, one decompressed member) bound what a single file can make a worker hold.
+ * Defaults sized so two workers stay well under 300 MB together: the in-memory caps (one
+ * decompressed member, the pickle VM's window and entry caps) bound what a single file can make
+ * a worker hold.
  */
 export const DEFAULT_LIMITS: Limits = {
   maxFileSize: 0,
-  maxPickleBytes: 64 * 1024 * 1024,
+  maxPickleBytes: 1024 * 1024 * 1024,
   maxOpcodes: 20_000_000,
   maxStackDepth: 1_000_000,
   maxMemo: 1_000_000,

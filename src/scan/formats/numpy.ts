@@ -3,8 +3,8 @@ import type { Finding } from '../../core/finding.js';
 import { parseError } from '../../core/result.js';
 import { findingOf, type Rule } from '../../core/rule.js';
 import type { Severity } from '../../core/severity.js';
-import { analyzePickle } from '../pickle/analyze.js';
-import { PICKLE_RULE_LIST, PICKLE_RULES } from '../pickle/rules.js';
+import { analyzePickleSource } from '../pickle/analyze.js';
+import { PICKLE_RULE_LIST } from '../pickle/rules.js';
 import type { FormatScanner, Member, ScanContext, ScanOutcome } from '../types.js';
 import { dtypeLayout, parsePyLiteral } from './numpy-header.js';
 import { NUMPY_RULE_LIST, NUMPY_RULES } from './numpy-rules.js';
@@ -25,7 +25,7 @@ function hasMagic(head: Uint8Array): boolean {
  */
 export const numpyScanner: FormatScanner = {
   id: ID,
-  version: 1,
+  version: 2,
   description: 'NumPy .npy arrays: header checked, object-dtype pickles analysed, numeric data never read',
   rules: [...NUMPY_RULE_LIST, ...PICKLE_RULE_LIST],
   sniff: ({ head }) => hasMagic(head),
@@ -118,27 +118,16 @@ async function scanObjectArray(
       dataStart,
     ),
   );
-  const cap = ctx.limits.maxPickleBytes;
-  const n = Math.min(src.size - dataStart, cap > 0 ? cap : Number.POSITIVE_INFINITY);
-  const bytes = await src.read(dataStart, n);
-  const analysis = analyzePickle(bytes, {
+  const analysis = await analyzePickleSource(src, {
     limits: ctx.limits,
     path: ctx.path,
     ...(ctx.member !== undefined ? { member: ctx.member } : {}),
-    baseOffset: dataStart,
+    start: dataStart,
     maxStreams: 1,
     scanner: ID,
     signal: ctx.signal,
   });
   findings.push(...analysis.findings);
-  if (dataStart + n < src.size)
-    findings.push(
-      at(
-        PICKLE_RULES.limitExceeded,
-        `only the first ${n} bytes of the object-array pickle were analysed`,
-        dataStart + n,
-      ),
-    );
   const meta = { ...metadata, globals: analysis.globals };
   return analysis.error ? { findings, error: analysis.error, metadata: meta } : { findings, metadata: meta };
 }

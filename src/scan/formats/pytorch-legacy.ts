@@ -1,6 +1,6 @@
 import type { Finding } from '../../core/finding.js';
 import { findingAt } from '../archive/finding-at.js';
-import { analyzePickle, type PickleAnalysis } from '../pickle/analyze.js';
+import { analyzePickleSource } from '../pickle/analyze.js';
 import { PICKLE_RULE_LIST } from '../pickle/rules.js';
 import type { FormatScanner, ScanOutcome } from '../types.js';
 import { PYTORCH_RULES } from './pytorch-rules.js';
@@ -10,7 +10,6 @@ const ID = 'pytorch/legacy';
 const MAGIC = [0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
 /** magic number, protocol version, sys_info, the object, storage keys: what _legacy_load unpickles. */
 const STREAMS = 5;
-const FIRST_READ = 1 << 20;
 
 /** A legacy torch.save file opens with the pickled magic number (after an optional PROTO). */
 export function looksLikeTorchLegacy(head: Uint8Array): boolean {
@@ -20,33 +19,24 @@ export function looksLikeTorchLegacy(head: Uint8Array): boolean {
 
 /**
  * Legacy (pre-1.6) torch.save files: five pickles in a row, then raw storage bytes the loader
- * copies without unpickling. Exactly the five are analysed, read in growing windows, so a large
- * checkpoint costs the size of its pickles and the tensor bytes are never mistaken for opcodes.
+ * copies without unpickling. Exactly the five are analysed, streamed through the pickle window, so
+ * a large checkpoint costs the size of its pickles and the tensor bytes are never mistaken for opcodes.
  */
 export const pytorchLegacyScanner: FormatScanner = {
   id: ID,
-  version: 1,
+  version: 2,
   description: 'PyTorch legacy serialization: the magic-number pickle sequence, storages skipped',
   rules: [...PICKLE_RULE_LIST, PYTORCH_RULES.legacyTrailing],
   sniff: ({ head }) => looksLikeTorchLegacy(head),
   async scan(src, ctx): Promise<ScanOutcome> {
-    const cap = Math.min(src.size, ctx.limits.maxPickleBytes > 0 ? ctx.limits.maxPickleBytes : src.size);
-    let n = Math.min(cap, FIRST_READ);
-    let a: PickleAnalysis;
-    for (;;) {
-      const bytes = await src.read(0, n);
-      a = analyzePickle(bytes, {
-        limits: ctx.limits,
-        path: ctx.path,
-        ...(ctx.member !== undefined ? { member: ctx.member } : {}),
-        maxStreams: STREAMS,
-        scanner: ID,
-        signal: ctx.signal,
-      });
-      const needMore = a.streams.length < STREAMS && a.error?.code === 'truncated' && n < cap;
-      if (!needMore) break;
-      n = Math.min(cap, n * 4);
-    }
+    const a = await analyzePickleSource(src, {
+      limits: ctx.limits,
+      path: ctx.path,
+      ...(ctx.member !== undefined ? { member: ctx.member } : {}),
+      maxStreams: STREAMS,
+      scanner: ID,
+      signal: ctx.signal,
+    });
     const findings: Finding[] = [...a.findings];
     const end = a.streams[a.streams.length - 1]?.end ?? 0;
     if (a.streams.length < STREAMS) {

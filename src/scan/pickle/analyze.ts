@@ -1,33 +1,32 @@
 /**
- * Pickle analysis: runs the symbolic machine over every stream in a buffer and turns what it
- * saw into findings with the policy of globals.ts. Synchronous, total, never throws.
+ * Pickle analysis: runs the symbolic machine over every stream of a buffer or a `ByteSource` and
+ * turns what it saw into findings (collector.ts). Total: never throws.
+ *
+ * One implementation serves both entry points: the analysis is a generator that yields the reads
+ * it needs. `analyzePickle(bytes)` answers them from memory, synchronously (in practice it never
+ * yields: the window is the whole buffer); `analyzePickleSource(src)` awaits `src.read`, so a
+ * pickle of any size is analysed end to end in a window of a few MiB (window.ts), skipping large
+ * payloads without reading them.
  */
-import { cleanEvidence, type Finding } from '../../core/finding.js';
+import type { ByteSource } from '../../core/byte-source.js';
+import type { Finding } from '../../core/finding.js';
 import type { Limits } from '../../core/limits.js';
 import { type ParseError, parseError } from '../../core/result.js';
-import { findingOf, type Rule } from '../../core/rule.js';
-import { atLeast } from '../../core/severity.js';
-import { LOADER_ARGS } from './globals.js';
-import { type MachineSink, PickleMachine } from './machine.js';
-import { isTorchLegacy, payloadArg, storedPickleRecords } from './nested.js';
-import { judge, type Verdict } from './policy.js';
-import { type FrameMode, PickleReader, type VmStop } from './reader.js';
+import { Collector, describe, type NestedJob, type PickleAnalysisOptions } from './collector.js';
+import { type MachineSink, PickleMachine, type StreamResult } from './machine.js';
+import { isTorchLegacy, type PayloadRead, storedPickleRecords } from './nested.js';
+import { type FrameMode, PickleReader, VmStop } from './reader.js';
 import { PICKLE_RULES } from './rules.js';
-import { argsPreview, asGlobal, type CallResult, type GlobalRef, preview, type Value } from './values.js';
+import { ByteWindow, DEFAULT_WINDOW, NEED_BYTES, type ReadRequest } from './window.js';
 
-export interface PickleAnalysisOptions {
-  limits: Limits;
-  path: string;
-  member?: string;
-  /** Added to offsets in findings (pickle embedded in a bigger member). */
-  baseOffset?: number;
-  /** Stop after this many STOP-terminated pickles (PyTorch legacy reads exactly 5). */
-  maxStreams?: number;
-  /** Scanner id stamped on findings (default 'pickle'). */
-  scanner?: string;
-  /** Nesting for recursive loads() analysis. */
-  depth?: number;
-  signal?: AbortSignal;
+export type { PickleAnalysisOptions } from './collector.js';
+
+export interface PickleSourceOptions extends PickleAnalysisOptions {
+  /** Analyse src[start, end) (default: the whole source). Offsets stay those of the source. */
+  start?: number;
+  end?: number;
+  /** Main window size in bytes (default 4 MiB). */
+  windowBytes?: number;
 }
 
 export interface PickleAnalysis {
@@ -40,213 +39,20 @@ export interface PickleAnalysis {
   error?: ParseError;
 }
 
-/** Loader-in-pickle recursion stops here (each level is a full analysis). */
-const MAX_NESTED_DEPTH = 4;
+/** Concatenated streams one pass follows: each costs a machine, and their list is kept. */
+const MAX_STREAMS = 100_000;
 
-interface GlobalStat {
-  readonly g: GlobalRef;
-  readonly verdict: Verdict;
-  calls: number;
-  firstCall: CallResult | undefined;
+type Steps<T> = Generator<ReadRequest, T, Uint8Array>;
+
+/** Where an analysis reads: bytes in memory, or the driver's source (reads are yielded). */
+interface Space {
+  readonly mem: Uint8Array | undefined;
+  readonly windowBytes: number;
 }
 
-class Collector implements MachineSink {
-  readonly seen = new Map<string, GlobalStat>();
-  readonly findings: Finding[] = [];
-  private readonly reported = new Set<string>();
-  opcodes = 0;
-  inlineArrays = 0;
-  pass: FrameMode = 'file';
-
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly opts: PickleAnalysisOptions,
-  ) {}
-
-  get base(): number {
-    return this.opts.baseOffset ?? 0;
-  }
-
-  add(
-    rule: Rule,
-    key: string,
-    input: { message: string; offset?: number; evidence?: string; severity?: Rule['severity'] },
-  ) {
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.findings.push(
-      findingOf(rule, {
-        message: input.message,
-        path: this.opts.path,
-        ...(this.opts.member !== undefined ? { member: this.opts.member } : {}),
-        ...(input.offset !== undefined ? { offset: input.offset } : {}),
-        ...(input.evidence !== undefined ? { evidence: cleanEvidence(input.evidence) } : {}),
-        ...(input.severity !== undefined ? { severity: input.severity } : {}),
-        scanner: this.opts.scanner ?? 'pickle',
-      }),
-    );
-  }
-
-  private stat(g: GlobalRef): GlobalStat {
-    let s = this.seen.get(g.path);
-    if (!s) {
-      s = { g, verdict: judge(g), calls: 0, firstCall: undefined };
-      this.seen.set(g.path, s);
-    }
-    return s;
-  }
-
-  onImport(g: GlobalRef): void {
-    this.stat(g);
-  }
-
-  onComputedImport(module: Value, name: Value, offset: number): void {
-    this.add(PICKLE_RULES.computedImport, `computed:${offset}`, {
-      message: `STACK_GLOBAL imports a name computed at load time (module ${preview(module)}, name ${preview(name)})`,
-      offset: this.base + offset,
-      evidence: `STACK_GLOBAL(${preview(module)}, ${preview(name)})`,
-    });
-  }
-
-  onExtension(code: number, offset: number): void {
-    this.add(PICKLE_RULES.extensionCode, `ext:${code}`, {
-      message: `EXT opcode imports extension code ${code}, which CPython's copyreg registry does not define: the callable is whatever the loading process registered`,
-      offset: this.base + offset,
-      evidence: `EXT ${code}`,
-    });
-  }
-
-  onCall(c: CallResult): void {
-    const g = asGlobal(c.callee);
-    if (!g) return;
-    const s = this.stat(g);
-    s.calls++;
-    if (!s.firstCall) s.firstCall = c;
-    const loader = LOADER_ARGS[g.path];
-    if (loader) this.nested(g, c, loader);
-  }
-
-  onWrite(target: Value, payload: Value, offset: number, opcode: string): void {
-    const g = asGlobal(target);
-    if (!g) return;
-    this.add(PICKLE_RULES.attributeInjection, `inject:${g.path}:${opcode}`, {
-      message: `${opcode} writes onto the imported ${g.isModule ? 'module' : 'global'} ${describe(g)}: the loader sets its attributes or items`,
-      offset: this.base + offset,
-      evidence: `${g.path} <- ${preview(payload)}`,
-    });
-  }
-
-  onInlineArray(): void {
-    this.inlineArrays++;
-  }
-
-  onOpcodes(n: number): void {
-    this.opcodes += n;
-  }
-
-  /** A loader called on bytes inside the pickle: open the bytes and analyse them too. */
-  private nested(g: GlobalRef, c: CallResult, kind: 'pickle' | 'marshal' | 'torch'): void {
-    const at = this.base + c.offset;
-    const payload = payloadArg(c.args);
-    if (!payload) {
-      this.add(PICKLE_RULES.dangerousGlobal, `loader-computed:${g.path}`, {
-        message: `${describe(g)} loads data computed at load time, which cannot be analysed`,
-        offset: at,
-        evidence: `${g.path}${argsPreview(c.args)}`,
-        severity: 'high',
-      });
-      return;
-    }
-    const payloadOffset = payload.offset !== undefined ? this.base + payload.offset : at;
-    if (kind === 'marshal') {
-      this.add(PICKLE_RULES.codeObject, `marshal:${at}`, {
-        message: `${describe(g)} unmarshals ${payload.bytes.length} bytes into a code object on load`,
-        offset: at,
-        evidence: `${g.path}${argsPreview(c.args)}`,
-      });
-      return;
-    }
-    const depth = (this.opts.depth ?? 0) + 1;
-    this.add(PICKLE_RULES.nestedPickle, `nested:${at}`, {
-      message: `${describe(g)} loads an embedded ${payload.bytes.length}-byte payload; it is analysed below`,
-      offset: at,
-      evidence: `${g.path}${argsPreview(c.args)}`,
-    });
-    if (depth > MAX_NESTED_DEPTH) {
-      this.add(PICKLE_RULES.limitExceeded, `nested-depth:${at}`, {
-        message: `nested payloads deeper than ${MAX_NESTED_DEPTH} levels were not analysed`,
-        offset: payloadOffset,
-      });
-      return;
-    }
-    const sub = (bytes: Uint8Array, base: number, member: string | undefined, maxStreams?: number) => {
-      const inner = analyzePickle(bytes, {
-        ...this.opts,
-        baseOffset: base,
-        depth,
-        ...(member !== undefined ? { member } : {}),
-        ...(maxStreams !== undefined ? { maxStreams } : {}),
-      });
-      const where = ` [in the payload ${g.path} loads at offset ${at}]`;
-      for (const f of inner.findings) this.findings.push({ ...f, message: `${f.message}${where}` });
-    };
-    const b = payload.bytes;
-    if (kind === 'torch' && b[0] === 0x50 && b[1] === 0x4b) {
-      const records = storedPickleRecords(b);
-      if (!records) {
-        this.add(PICKLE_RULES.nestedPickle, `nested-zip:${at}`, {
-          message: `${describe(g)} loads an embedded torch.save archive the pickle analyzer cannot open (compressed or streamed records)`,
-          offset: payloadOffset,
-          severity: 'high',
-        });
-        return;
-      }
-      for (const rec of records) {
-        const inner = b.subarray(rec.start, rec.start + rec.length);
-        sub(inner, payloadOffset + rec.start, this.opts.member);
-      }
-      return;
-    }
-    sub(b, payloadOffset, this.opts.member, kind === 'torch' && isTorchLegacy(b) ? 5 : undefined);
-  }
-
-  /** Turns per-global statistics into findings, in import order. */
-  finish(): void {
-    for (const s of this.seen.values()) {
-      const { g, verdict } = s;
-      if (verdict.kind === 'allow') continue;
-      const evidence = s.firstCall ? `${g.path}${argsPreview(s.firstCall.args)}` : `import ${g.literal}`;
-      const offset = this.base + (s.firstCall?.offset ?? g.offset);
-      const used = s.calls ? `is called${s.calls > 1 ? ` ${s.calls} times` : ''}` : 'is imported';
-      if (verdict.kind === 'deny') {
-        const rule = verdict.entry.category === 'code' ? PICKLE_RULES.codeObject : PICKLE_RULES.dangerousGlobal;
-        this.add(rule, `global:${g.path}`, {
-          message: `${describe(g)} ${used}: ${verdict.entry.why}`,
-          offset,
-          evidence,
-          severity: verdict.entry.severity,
-        });
-      } else {
-        // Extension codes already have their own finding.
-        if (g.path.startsWith('copyreg.extension[')) continue;
-        const why = `${verdict.reason ? ` (${verdict.reason})` : ''}: not in the allow-list of globals benign model files use`;
-        this.add(PICKLE_RULES.unknownGlobal, `global:${g.path}`, {
-          message: `unknown global ${describe(g)} ${used}${why}`,
-          offset,
-          evidence,
-        });
-      }
-    }
-  }
-
-  dangerous(): boolean {
-    return this.findings.some((f) => atLeast(f.severity, 'high'));
-  }
-}
-
-function describe(g: GlobalRef): string {
-  const shown = g.literal === g.path ? `\`${g.path}\`` : `\`${g.literal}\` (resolves to \`${g.path}\`)`;
-  return g.assumed ? `${shown}, assuming the intermediate attribute is the module of that name` : shown;
+function* readSpace(space: Space, offset: number, length: number): Steps<Uint8Array> {
+  if (space.mem) return space.mem.subarray(offset, offset + length);
+  return yield { offset, length };
 }
 
 interface PassResult {
@@ -256,15 +62,35 @@ interface PassResult {
   trailingAt?: number;
 }
 
-function runPass(bytes: Uint8Array, opts: PickleAnalysisOptions, sink: Collector, mode: FrameMode): PassResult {
+function* runMachine(machine: PickleMachine, win: ByteWindow): Steps<StreamResult> {
+  machine.begin();
+  let res = machine.resume();
+  while (res === NEED_BYTES) {
+    const stop = yield* win.refill();
+    res = stop ? machine.abort(stop) : machine.resume();
+  }
+  return res;
+}
+
+function* runPass(
+  win: ByteWindow,
+  start: number,
+  end: number,
+  opts: PickleAnalysisOptions,
+  sink: Collector,
+  mode: FrameMode,
+): Steps<PassResult> {
   const streams: { start: number; end: number }[] = [];
   const overruns: { offset: number; skipped: number }[] = [];
-  let pos = 0;
+  let pos = start;
   const maxStreams = opts.maxStreams ?? Number.POSITIVE_INFINITY;
-  while (pos < bytes.length && streams.length < maxStreams) {
-    const reader = new PickleReader(bytes, pos, bytes.length, mode);
+  while (pos < end && streams.length < maxStreams) {
+    if (streams.length >= MAX_STREAMS)
+      return { streams, overruns, error: new VmStop('limit_exceeded', `more than ${MAX_STREAMS} pickles`, pos) };
+    if (opts.signal?.aborted) return { streams, overruns, error: new VmStop('timeout', 'time budget exhausted', pos) };
+    const reader = new PickleReader(win, pos, end, mode);
     const machine = new PickleMachine(reader, sink, { limits: opts.limits, mode, signal: opts.signal });
-    const res = machine.runStream();
+    const res = yield* runMachine(machine, win);
     overruns.push(...reader.overruns);
     if (res.stopped) {
       streams.push({ start: res.start, end: res.end });
@@ -281,12 +107,15 @@ function runPass(bytes: Uint8Array, opts: PickleAnalysisOptions, sink: Collector
   return { streams, overruns };
 }
 
-/** Analyses every pickle stream in `bytes`. Synchronous, total: never throws. */
-export function analyzePickle(bytes: Uint8Array, opts: PickleAnalysisOptions): PickleAnalysis {
-  const sink = new Collector(bytes, opts);
+/** The analysis of space[start, end): both FRAME readings, nested payloads, findings. */
+function* analysisSteps(space: Space, start: number, end: number, opts: PickleAnalysisOptions): Steps<PickleAnalysis> {
+  const sink = new Collector(opts);
   const base = opts.baseOffset ?? 0;
+  const win = space.mem
+    ? ByteWindow.whole(space.mem, end)
+    : ByteWindow.streamed(space.windowBytes, opts.limits.maxPickleBytes, end);
   try {
-    const first = runPass(bytes, opts, sink, 'file');
+    const first = yield* runPass(win, start, end, opts, sink, 'file');
     if (first.overruns.length) {
       const o = first.overruns[0] as { offset: number; skipped: number };
       sink.add(PICKLE_RULES.frameOverrun, `overrun:${o.offset}`, {
@@ -294,12 +123,15 @@ export function analyzePickle(bytes: Uint8Array, opts: PickleAnalysisOptions): P
         offset: base + o.offset,
       });
       sink.pass = 'linear';
-      runPass(bytes, opts, sink, 'linear');
+      win.release();
+      yield* runPass(win, start, end, opts, sink, 'linear');
     }
+    win.release();
+    for (const job of sink.jobs) yield* runNested(space, sink, job);
     sink.finish();
     if (first.trailingAt !== undefined) {
       sink.add(PICKLE_RULES.trailingData, 'trailing', {
-        message: `${bytes.length - first.trailingAt} byte(s) after the last pickle stream do not parse as a pickle`,
+        message: `${end - first.trailingAt} byte(s) after the last pickle stream do not parse as a pickle`,
         offset: base + first.trailingAt,
       });
     }
@@ -336,7 +168,84 @@ export function analyzePickle(bytes: Uint8Array, opts: PickleAnalysisOptions): P
       globals: [...sink.seen.keys()],
       error: parseError('internal', `pickle analysis failed: ${(e as Error).message}`),
     };
+  } finally {
+    win.release();
   }
+}
+
+/**
+ * A loader call on literal bytes: the payload is analysed in its own right. A bytes operand is
+ * read back from its offset in the same data (it was skipped, never held); a `str` argument is
+ * in memory already.
+ */
+function* runNested(space: Space, sink: Collector, job: NestedJob): Steps<void> {
+  const { payload, g, at } = job;
+  const sub: Space = payload.inline ? { mem: payload.inline, windowBytes: space.windowBytes } : space;
+  const start = payload.inline ? 0 : (payload.offset as number);
+  const len = payload.length;
+  const base = payload.inline ? at : sink.base;
+  const read: PayloadRead = (o, n) => readSpace(sub, start + o, Math.max(0, Math.min(n, len - o)));
+  const where = ` [in the payload ${g.path} loads at offset ${at}]`;
+  const inner = function* (s: number, n: number, maxStreams?: number): Steps<void> {
+    const a = yield* analysisSteps(sub, s, s + n, {
+      ...sink.opts,
+      baseOffset: base,
+      depth: job.depth,
+      ...(maxStreams !== undefined ? { maxStreams } : {}),
+    });
+    for (const f of a.findings) sink.findings.push({ ...f, message: `${f.message}${where}` });
+  };
+  if (job.kind === 'torch') {
+    const head = yield* read(0, 16);
+    if (head[0] === 0x50 && head[1] === 0x4b) {
+      const records = yield* storedPickleRecords(read, len);
+      if (!records) {
+        sink.add(PICKLE_RULES.nestedPickle, `nested-zip:${at}`, {
+          message: `${describe(g)} loads an embedded torch.save archive the pickle analyzer cannot open (compressed or streamed records)`,
+          offset: base + start,
+          severity: 'high',
+        });
+        return;
+      }
+      for (const rec of records) yield* inner(start + rec.start, rec.length);
+      return;
+    }
+    yield* inner(start, len, isTorchLegacy(head) ? 5 : undefined);
+    return;
+  }
+  yield* inner(start, len);
+}
+
+/** Analyses every pickle stream in `bytes`. Synchronous, total: never throws. */
+export function analyzePickle(bytes: Uint8Array, opts: PickleAnalysisOptions): PickleAnalysis {
+  const steps = analysisSteps({ mem: bytes, windowBytes: DEFAULT_WINDOW }, 0, bytes.length, opts);
+  // A memory space serves every read itself; answering here keeps the loop total regardless.
+  let r = steps.next();
+  while (!r.done) r = steps.next(bytes.subarray(r.value.offset, r.value.offset + r.value.length));
+  return r.value;
+}
+
+/**
+ * Analyses every pickle stream in src[start, end) with bounded memory: opcodes are read through
+ * a window, payloads are skipped unread. Offsets in the result are those of `src`. Never throws.
+ */
+export async function analyzePickleSource(src: ByteSource, opts: PickleSourceOptions): Promise<PickleAnalysis> {
+  const start = Math.max(0, Math.min(opts.start ?? 0, src.size));
+  const end = Math.max(start, Math.min(opts.end ?? src.size, src.size));
+  const steps = analysisSteps({ mem: undefined, windowBytes: opts.windowBytes ?? DEFAULT_WINDOW }, start, end, opts);
+  let r = steps.next();
+  while (!r.done) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await src.read(r.value.offset, r.value.length);
+    } catch (e) {
+      // The analysis turns a failed read into an error result with the findings so far.
+      r = steps.throw(e);
+      continue;
+    }
+    r = steps.next(bytes);
+  }
+  return r.value;
 }
 
 /**
@@ -347,7 +256,7 @@ export function looksLikePickle(head: Uint8Array): boolean {
   if (head.length < 2) return false;
   const first = head[0] as number;
   if (first === 0x80 && (head[1] as number) > 5) return false;
-  const reader = new PickleReader(head, 0, head.length, 'linear');
+  const reader = new PickleReader(ByteWindow.whole(head, head.length), 0, head.length, 'linear');
   let imports = 0;
   const sink: MachineSink = {
     onImport: () => {

@@ -19,10 +19,13 @@ import {
   IDENTIFIER_PATH,
   latin1At,
   lineText,
+  longAt,
   parseFloatLine,
   parseIntLine,
   pyQuoted,
   rawUnicodeEscape,
+  STRING_HEAD,
+  STRING_KEEP,
   utf8At,
 } from './text.js';
 import {
@@ -41,6 +44,7 @@ import {
   Seq,
   type Value,
 } from './values.js';
+import { NEED_BYTES } from './window.js';
 
 /** What the machine reports while it runs; the analyzer turns these into findings. */
 export interface MachineSink {
@@ -66,6 +70,9 @@ export interface MachineOptions {
   readonly maxOpcodes?: number;
 }
 
+/** `resume()` returns NEED_BYTES when the window lacks bytes: refill it (window.ts) and resume. */
+export type Resumed = StreamResult | typeof NEED_BYTES;
+
 export interface StreamResult {
   readonly start: number;
   /** Offset after STOP (or where the stream broke off). */
@@ -81,6 +88,22 @@ const JOBLIB_WRAPPERS = new Set([
 ]);
 const KEEP_BUDGET = 2_000_000;
 const MAX_NESTED_ARRAY_STREAMS = 4;
+/** Bytes kept of a bytes operand: enough for evidence; the payload itself is skipped, not read. */
+const BYTES_HEAD = 32;
+/**
+ * Decoded text one stream may keep beyond short strings: the machine's memory is bounded by its
+ * caps on entries, and this bounds what the entries hold, whatever the size of the input.
+ */
+const STRING_BUDGET = 64 * 1024 * 1024;
+/** `loop()` results. */
+const STOPPED = 0;
+const CHILD_PENDING = 1;
+
+/** A joblib object array: a whole pickle the loader reads between two opcodes of this one. */
+interface ChildStream {
+  readonly machine: PickleMachine;
+  readonly startPos: number;
+}
 
 export class PickleMachine {
   private stack: Value[] = [];
@@ -91,7 +114,14 @@ export class PickleMachine {
   private memoCount = 0;
   private budget = new KeepBudget(KEEP_BUDGET);
   private opcodes = 0;
+  /** Opcode count at the current opcode's start, restored when the opcode is retried. */
+  private markedOpcodes = 0;
   private readonly maxOpcodes: number;
+  private startPos = 0;
+  private opcodesAtStart = 0;
+  private child: ChildStream | undefined;
+  private strBudget = STRING_BUDGET;
+  private markedBudget = STRING_BUDGET;
 
   constructor(
     private readonly reader: PickleReader,
@@ -102,9 +132,9 @@ export class PickleMachine {
     this.maxOpcodes = opts.maxOpcodes ?? opts.limits.maxOpcodes;
   }
 
-  /** Runs one pickle (to STOP, or to the error that ends it). Never throws. */
-  runStream(): StreamResult {
-    const start = this.reader.pos;
+  /** Starts one pickle at the reader's position; run it with `resume()`. */
+  begin(): void {
+    this.startPos = this.reader.pos;
     this.stack = [];
     this.marks = [];
     this.fence = 0;
@@ -112,21 +142,59 @@ export class PickleMachine {
     this.memoMap = undefined;
     this.memoCount = 0;
     this.budget = new KeepBudget(KEEP_BUDGET);
-    const opcodesAtStart = this.opcodes;
+    this.opcodesAtStart = this.opcodes;
+    this.child = undefined;
+    this.strBudget = STRING_BUDGET;
+  }
+
+  /**
+   * Runs the pickle to STOP or to the error that ends it, or until the window lacks bytes
+   * (returns `NEED`; every opcode executed so far stays done). Never throws.
+   */
+  resume(): Resumed {
     try {
-      this.loop();
-      const n = this.opcodes - opcodesAtStart;
-      this.sink.onOpcodes(n);
-      return { start, end: this.reader.consumed, stopped: true, opcodes: n };
+      for (;;) {
+        if (this.child) {
+          const res = this.child.machine.resume();
+          if (res === NEED_BYTES) return NEED_BYTES;
+          this.finishChild(this.child, res);
+        }
+        if (this.loop() === STOPPED) {
+          const n = this.opcodes - this.opcodesAtStart;
+          this.sink.onOpcodes(n);
+          return { start: this.startPos, end: this.reader.consumed, stopped: true, opcodes: n };
+        }
+      }
     } catch (e) {
-      const n = this.opcodes - opcodesAtStart;
-      this.sink.onOpcodes(n);
+      if (e === NEED_BYTES) {
+        // Nothing of the interrupted opcode happened: it runs again once the bytes are there.
+        this.reader.rewind();
+        this.opcodes = this.markedOpcodes;
+        this.strBudget = this.markedBudget;
+        return NEED_BYTES;
+      }
       const err =
         e instanceof VmStop
           ? e
           : new VmStop('invalid_structure', `internal error: ${(e as Error).message}`, this.reader.pos);
-      return { start, end: this.reader.pos, stopped: false, error: err, opcodes: n };
+      return this.abort(err);
     }
+  }
+
+  /** Ends the stream with `err` (the driver could not supply bytes, or the VM stopped). */
+  abort(err: VmStop): StreamResult {
+    if (this.child) this.child.machine.abort(err);
+    this.child = undefined;
+    const n = this.opcodes - this.opcodesAtStart;
+    this.sink.onOpcodes(n);
+    return { start: this.startPos, end: this.reader.pos, stopped: false, error: err, opcodes: n };
+  }
+
+  /** One whole stream over a window that holds all the data (sniffing, in-memory buffers). */
+  runStream(): StreamResult {
+    this.begin();
+    const res = this.resume();
+    return res === NEED_BYTES ? this.abort(new VmStop('truncated', 'pickle data was truncated', this.reader.pos)) : res;
   }
 
   private underflow(at: number): never {
@@ -207,34 +275,30 @@ export class PickleMachine {
     return c;
   }
 
-  private u32(p: number): number {
-    const b = this.reader.bytes;
-    return (
-      ((b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16)) + (b[p + 3] as number) * 0x1000000
-    );
-  }
-
-  private u64(p: number, at: number): number {
-    const hi = this.u32(p + 4);
-    if (hi >= 0x200000) throw new VmStop('limit_exceeded', 'length beyond 2^53 bytes', at);
-    return hi * 0x100000000 + this.u32(p);
-  }
-
   private lengthOf(n: number, at: number): number {
     if (n > this.reader.dataEnd - this.reader.pos)
       throw new VmStop('truncated', `declared length ${n} runs past the end of the data`, at);
     return n;
   }
 
-  private loop(): void {
+  /**
+   * Executes opcodes until STOP (returns STOPPED) or a joblib object array (CHILD_PENDING).
+   * Every read happens before the opcode changes any state, so an opcode that throws NEED_BYTES
+   * can be re-run from its `mark()`; the one exception (joblib padding after BUILD) is ensured
+   * up front. Operand bytes are read from `r.cur` after the read that selected it.
+   */
+  private loop(): number {
     const r = this.reader;
-    const b = r.bytes;
     const st = this.stack;
     const maxStack = this.opts.limits.maxStackDepth;
     const signal = this.opts.signal;
     for (;;) {
-      const at = r.take(1);
-      const op = b[at] as number;
+      r.mark();
+      this.markedOpcodes = this.opcodes;
+      this.markedBudget = this.strBudget;
+      const i = r.take(1);
+      const op = r.cur[i] as number;
+      const at = r.pos - 1;
       if (++this.opcodes > this.maxOpcodes)
         throw new VmStop('limit_exceeded', `more than ${this.maxOpcodes} opcodes`, at);
       if ((this.opcodes & 0xffff) === 0 && signal?.aborted) throw new VmStop('timeout', 'time budget exhausted', at);
@@ -247,7 +311,7 @@ export class PickleMachine {
           break;
         case 0x2e: // STOP
           this.pop(at);
-          return;
+          return STOPPED;
         case 0x30: // POP
           if (this.marks.length && this.marks[this.marks.length - 1] === st.length) this.popMark(at);
           else this.pop(at);
@@ -261,7 +325,7 @@ export class PickleMachine {
         case 0x46: {
           // FLOAT
           const s = r.line();
-          const v = parseFloatLine(lineText(b, s, r.lineEnd));
+          const v = parseFloatLine(lineText(r.cur, s, r.lineEnd));
           if (v === undefined) throw new VmStop('invalid_structure', 'could not convert string to float', at);
           st.push(v);
           break;
@@ -269,7 +333,7 @@ export class PickleMachine {
         case 0x49: {
           // INT
           const s = r.line();
-          const t = lineText(b, s, r.lineEnd);
+          const t = lineText(r.cur, s, r.lineEnd);
           if (t === '01' || t === '00') st.push(t === '01');
           else {
             const v = parseIntLine(t);
@@ -281,37 +345,36 @@ export class PickleMachine {
         case 0x4c: {
           // LONG
           const s = r.line();
-          const v = parseIntLine(lineText(b, s, r.lineEnd));
+          const v = parseIntLine(lineText(r.cur, s, r.lineEnd));
           if (v === undefined) throw new VmStop('invalid_structure', 'invalid literal for long()', at);
           st.push(Number.isSafeInteger(v) ? v : OPAQUE_INT);
           break;
         }
         case 0x4a: {
           // BININT
-          const p = r.take(4);
-          st.push(this.u32(p) | 0);
+          st.push(r.u32() | 0);
           break;
         }
         case 0x4b: // BININT1
-          st.push(b[r.take(1)] as number);
+          st.push(r.u8());
           break;
         case 0x4d: {
           // BININT2
-          const p = r.take(2);
-          st.push((b[p] as number) | ((b[p + 1] as number) << 8));
+          st.push(r.u16());
           break;
         }
         case 0x8a: // LONG1
         case 0x8b: {
           // LONG4
           let n: number;
-          if (op === 0x8a /* LONG1 */) n = b[r.take(1)] as number;
+          if (op === 0x8a /* LONG1 */) n = r.u8();
           else {
-            n = this.u32(r.take(4)) | 0;
+            n = r.u32() | 0;
             if (n < 0) throw new VmStop('invalid_structure', 'LONG pickle has negative byte count', at);
           }
-          const p = r.take(this.lengthOf(n, at));
-          st.push(smallLong(b, p, n));
+          // Only values up to 6 bytes are kept, so longer ones are skipped unread.
+          const p = n > 6 ? r.takeLazy(this.lengthOf(n, at), 0) : r.take(this.lengthOf(n, at));
+          st.push(smallLong(r.cur, p, n));
           break;
         }
         case 0x4e: // NONE
@@ -325,8 +388,7 @@ export class PickleMachine {
           break;
         case 0x50: {
           // PERSID
-          const s = r.line();
-          st.push(new PersRef(lineText(b, s, r.lineEnd)));
+          st.push(new PersRef(this.lineName(r.line())));
           break;
         }
         case 0x51: // BINPERSID
@@ -342,7 +404,11 @@ export class PickleMachine {
         case 0x53: {
           // STRING
           const s = r.line();
-          const v = pyQuoted(lineText(b, s, r.lineEnd));
+          if (this.overBudget(r.lineEnd - s)) {
+            st.push(longAt(r.cur, s, r.lineEnd - s, false));
+            break;
+          }
+          const v = pyQuoted(lineText(r.cur, s, r.lineEnd));
           if (v === undefined) throw new VmStop('invalid_structure', 'the STRING opcode argument must be quoted', at);
           st.push(v);
           break;
@@ -351,49 +417,49 @@ export class PickleMachine {
         case 0x55: {
           // SHORT_BINSTRING
           let n: number;
-          if (op === 0x55 /* SHORT_BINSTRING */) n = b[r.take(1)] as number;
+          if (op === 0x55 /* SHORT_BINSTRING */) n = r.u8();
           else {
-            n = this.u32(r.take(4)) | 0;
+            n = r.u32() | 0;
             if (n < 0) throw new VmStop('invalid_structure', 'BINSTRING pickle has negative byte count', at);
           }
-          const p = r.take(this.lengthOf(n, at));
-          st.push(latin1At(b, p, n));
+          st.push(this.takeString(n, at, true));
           break;
         }
         case 0x56: {
           // UNICODE
           const s = r.line();
-          st.push(rawUnicodeEscape(lineText(b, s, r.lineEnd)));
+          st.push(
+            this.overBudget(r.lineEnd - s)
+              ? longAt(r.cur, s, r.lineEnd - s, false)
+              : rawUnicodeEscape(lineText(r.cur, s, r.lineEnd)),
+          );
           break;
         }
         case 0x8c: {
           // SHORT_BINUNICODE
-          const n = b[r.take(1)] as number;
+          const n = r.u8();
           const p = r.take(n);
-          st.push(utf8At(b, p, n));
+          st.push(utf8At(r.cur, p, n));
           break;
         }
         case 0x58: // BINUNICODE
         case 0x8d: {
           // BINUNICODE8
-          const n = op === 0x58 /* BINUNICODE */ ? this.u32(r.take(4)) : this.u64(r.take(8), at);
-          const p = r.take(this.lengthOf(n, at));
-          st.push(utf8At(b, p, n));
+          const n = op === 0x58 /* BINUNICODE */ ? r.u32() : r.u64(at);
+          st.push(this.takeString(n, at, false));
           break;
         }
         case 0x43: {
           // SHORT_BINBYTES
-          const n = b[r.take(1)] as number;
-          st.push(new BytesRef(b, r.take(n), n, 'bytes'));
+          st.push(this.takeBytes(r.u8(), 'bytes'));
           break;
         }
         case 0x42: // BINBYTES
         case 0x8e: // BINBYTES8
         case 0x96: {
           // BYTEARRAY8
-          const n = op === 0x42 /* BINBYTES */ ? this.u32(r.take(4)) : this.u64(r.take(8), at);
-          const p = r.take(this.lengthOf(n, at));
-          st.push(new BytesRef(b, p, n, op === 0x96 /* BYTEARRAY8 */ ? 'bytearray' : 'bytes'));
+          const n = op === 0x42 /* BINBYTES */ ? r.u32() : r.u64(at);
+          st.push(this.takeBytes(this.lengthOf(n, at), op === 0x96 /* BYTEARRAY8 */ ? 'bytearray' : 'bytes'));
           break;
         }
         case 0x97: // NEXT_BUFFER
@@ -433,22 +499,23 @@ export class PickleMachine {
         }
         case 0x62: {
           // BUILD
+          // A joblib wrapper reads its padding byte after the stack has changed: fetch it first.
+          if (st.length >= 2 && isJoblibWrapper(st[st.length - 2] as Value)) r.ensureFileByte();
           const state = this.pop(at);
           const inst = this.top(at);
           if (inst instanceof CallResult && inst.state === undefined) inst.state = state;
           this.sink.onWrite(inst, state, at, 'BUILD');
-          if (inst instanceof CallResult && inst.callee instanceof GlobalRef && JOBLIB_WRAPPERS.has(inst.callee.path)) {
+          if (isJoblibWrapper(inst)) {
             st[st.length - 1] = this.joblibArray(state, at);
+            if (this.child) return CHILD_PENDING;
           }
           break;
         }
         case 0x63: // GLOBAL
         case 0x69: {
           // INST
-          const ms = r.line();
-          const module = lineText(b, ms, r.lineEnd);
-          const ns = r.line();
-          const name = lineText(b, ns, r.lineEnd);
+          const module = this.lineName(r.line());
+          const name = this.lineName(r.line());
           const g = this.importGlobal(module, name, at, op === 0x63 /* GLOBAL */ ? 'GLOBAL' : 'INST');
           if (op === 0x63 /* GLOBAL */) st.push(g);
           else {
@@ -478,15 +545,7 @@ export class PickleMachine {
         case 0x83: // EXT2
         case 0x84: {
           // EXT4
-          const code =
-            op === 0x82 /* EXT1 */
-              ? (b[r.take(1)] as number)
-              : op === 0x83 /* EXT2 */
-                ? (() => {
-                    const p = r.take(2);
-                    return (b[p] as number) | ((b[p + 1] as number) << 8);
-                  })()
-                : this.u32(r.take(4)) | 0;
+          const code = op === 0x82 /* EXT1 */ ? r.u8() : op === 0x83 /* EXT2 */ ? r.u16() : r.u32() | 0;
           if (code <= 0) throw new VmStop('invalid_structure', 'EXT specifies code <= 0', at);
           this.sink.onExtension(code, at);
           const known = EXTENSION_REGISTRY[code];
@@ -540,30 +599,30 @@ export class PickleMachine {
         case 0x67: {
           // GET
           const s = r.line();
-          const idx = parseIntLine(lineText(b, s, r.lineEnd));
+          const idx = parseIntLine(lineText(r.cur, s, r.lineEnd));
           if (idx === undefined) throw new VmStop('invalid_structure', 'invalid GET index', at);
           this.memoGet(idx, at);
           break;
         }
         case 0x68: // BINGET
-          this.memoGet(b[r.take(1)] as number, at);
+          this.memoGet(r.u8(), at);
           break;
         case 0x6a: // LONG_BINGET
-          this.memoGet(this.u32(r.take(4)), at);
+          this.memoGet(r.u32(), at);
           break;
         case 0x70: {
           // PUT
           const s = r.line();
-          const idx = parseIntLine(lineText(b, s, r.lineEnd));
+          const idx = parseIntLine(lineText(r.cur, s, r.lineEnd));
           if (idx === undefined) throw new VmStop('invalid_structure', 'invalid PUT index', at);
           this.memoPut(idx, at);
           break;
         }
         case 0x71: // BINPUT
-          this.memoPut(b[r.take(1)] as number, at);
+          this.memoPut(r.u8(), at);
           break;
         case 0x72: // LONG_BINPUT
-          this.memoPut(this.u32(r.take(4)) | 0, at);
+          this.memoPut(r.u32() | 0, at);
           break;
         case 0x94: // MEMOIZE
           this.memoPut(this.memoCount, at);
@@ -624,13 +683,13 @@ export class PickleMachine {
         }
         case 0x80: {
           // PROTO
-          const v = b[r.take(1)] as number;
+          const v = r.u8();
           if (v > 5) throw new VmStop('unsupported_version', `unsupported pickle protocol: ${v}`, at);
           break;
         }
         case 0x95: {
           // FRAME
-          const n = this.u64(r.take(8), at);
+          const n = r.u64(at);
           r.frame(n, at);
           break;
         }
@@ -672,19 +731,19 @@ export class PickleMachine {
       if (this.arrayDepth >= MAX_NESTED_ARRAY_STREAMS || this.opts.strictNames)
         throw new VmStop('limit_exceeded', 'nested joblib object arrays too deep', at);
       const startPos = r.inFrame && r.mode === 'file' ? r.filePos : r.pos;
-      const inner = new PickleReader(r.bytes, startPos, r.dataEnd, r.mode);
+      const inner = new PickleReader(r.win, startPos, r.dataEnd, r.mode);
       const sub = new PickleMachine(inner, this.sink, this.opts, this.arrayDepth + 1);
-      const res = sub.runStream();
-      if (res.error) throw res.error;
-      this.sink.onInlineArray(startPos, res.end - startPos, true);
-      r.fileRead(res.end - startPos);
+      // The nested stream may span many windows: it runs from `resume()`, between two opcodes
+      // of this stream, and `finishChild` moves this reader past it.
+      sub.begin();
+      this.child = { machine: sub, startPos };
       return new Opaque('ndarray[object]');
     }
     const align = state.get('numpy_array_alignment_bytes');
     let padStart = -1;
     if (align !== undefined && align !== null) {
       padStart = r.fileRead(1);
-      const pad = r.bytes[padStart] as number;
+      const pad = r.byteAt(padStart);
       if (pad) r.fileRead(pad);
     }
     const n = count * dtype.itemsize;
@@ -694,6 +753,53 @@ export class PickleMachine {
     this.sink.onInlineArray(padStart >= 0 ? padStart : p, p + n - (padStart >= 0 ? padStart : p), false);
     return new Opaque('ndarray');
   }
+
+  /** After a joblib object array's nested pickle: the loader's file now stands past it. */
+  private finishChild(child: ChildStream, res: StreamResult): void {
+    this.child = undefined;
+    if (res.error) throw res.error;
+    this.sink.onInlineArray(child.startPos, res.end - child.startPos, true);
+    this.reader.fileRead(res.end - child.startPos);
+  }
+
+  /** A string operand: ones longer than text.ts keeps (or over budget) are skipped past their head. */
+  private takeString(n: number, at: number, latin1Text: boolean): string | LongStr {
+    const len = this.lengthOf(n, at);
+    const r = this.reader;
+    if (len > STRING_KEEP || (len > STRING_HEAD && len > this.strBudget)) {
+      const i = r.takeLazy(len, STRING_HEAD);
+      return longAt(r.cur, i, len, latin1Text);
+    }
+    const i = r.take(len);
+    if (len > STRING_HEAD) this.strBudget -= len;
+    return latin1Text ? latin1At(r.cur, i, len) : utf8At(r.cur, i, len);
+  }
+
+  /** Whether a decoded line of `len` bytes is over the string budget (else it is spent). */
+  private overBudget(len: number): boolean {
+    if (len <= STRING_HEAD || len > STRING_KEEP) return false;
+    if (len > this.strBudget) return true;
+    this.strBudget -= len;
+    return false;
+  }
+
+  /** A line operand kept as a name (GLOBAL, INST, PERSID): its head once the budget is spent. */
+  private lineName(s: number): string {
+    const r = this.reader;
+    return lineText(r.cur, s, this.overBudget(r.lineEnd - s) ? s + STRING_HEAD : r.lineEnd);
+  }
+
+  /** A bytes operand: only its head is read; the payload stays in the file (see nested.ts). */
+  private takeBytes(n: number, kind: 'bytes' | 'bytearray'): BytesRef {
+    const r = this.reader;
+    const k = Math.min(n, BYTES_HEAD);
+    const i = r.takeLazy(n, k);
+    return new BytesRef(r.cur.slice(i, i + k), r.pos - n, n, kind);
+  }
+}
+
+function isJoblibWrapper(v: Value): boolean {
+  return v instanceof CallResult && v.callee instanceof GlobalRef && JOBLIB_WRAPPERS.has(v.callee.path);
 }
 
 function isComputed(v: Value): boolean {

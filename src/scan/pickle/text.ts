@@ -3,13 +3,15 @@ import { LongStr } from './values.js';
 
 /** Strings longer than this are kept as a `LongStr` head (module names, args never need more). */
 export const STRING_KEEP = 64 * 1024;
+/** Bytes decoded from the start of a longer string (the rest is skipped unread). */
+export const STRING_HEAD = 256;
 
 const utf8 = new TextDecoder('utf-8');
 const latin1 = new TextDecoder('latin1');
 
 /** UTF-8 string operand (BINUNICODE & co.); ASCII fast path avoids the decoder for short names. */
 export function utf8At(b: Uint8Array, start: number, len: number): string | LongStr {
-  if (len > STRING_KEEP) return new LongStr(utf8.decode(b.subarray(start, start + 256)), len);
+  if (len > STRING_KEEP) return new LongStr(utf8.decode(b.subarray(start, start + STRING_HEAD)), len);
   if (len <= 64) {
     // ASCII fast path; one flat string (concatenating chars would build rope strings the memo keeps).
     const end = start + len;
@@ -19,9 +21,14 @@ export function utf8At(b: Uint8Array, start: number, len: number): string | Long
   return utf8.decode(b.subarray(start, start + len));
 }
 
+/** The kept head of a string too long (or over budget) to keep whole. */
+export function longAt(b: Uint8Array, start: number, len: number, latin1Text: boolean): LongStr {
+  return new LongStr((latin1Text ? latin1 : utf8).decode(b.subarray(start, start + STRING_HEAD)), len);
+}
+
 /** Python 2 `str` operands (BINSTRING, SHORT_BINSTRING) decode as bytes-to-code-points. */
 export function latin1At(b: Uint8Array, start: number, len: number): string | LongStr {
-  if (len > STRING_KEEP) return new LongStr(latin1.decode(b.subarray(start, start + 256)), len);
+  if (len > STRING_KEEP) return new LongStr(latin1.decode(b.subarray(start, start + STRING_HEAD)), len);
   return latin1.decode(b.subarray(start, start + len));
 }
 

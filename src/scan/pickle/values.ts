@@ -71,17 +71,19 @@ export class Seq {
   }
 }
 
-/** Bytes held by reference into the scanned buffer: no copy, and nested pickles keep offsets. */
+/**
+ * A bytes operand: its first bytes (for evidence) and where it lies in the analysed data. The
+ * payload itself is never held: a multi-gigabyte array costs nothing, and a loader call on it
+ * (`pickle.loads(b'…')`) is analysed afterwards from its offset (analyze.ts).
+ */
 export class BytesRef {
   constructor(
-    readonly src: Uint8Array,
+    readonly head: Uint8Array,
+    /** Absolute offset of the payload in the analysed data. */
     readonly start: number,
     readonly length: number,
     readonly kind: 'bytes' | 'bytearray',
   ) {}
-  view(): Uint8Array {
-    return this.src.subarray(this.start, this.start + this.length);
-  }
 }
 
 /** A string too long to keep whole. */
@@ -150,10 +152,10 @@ function pyStr(s: string): string {
 }
 
 function bytesPreview(b: BytesRef): string {
-  const n = Math.min(b.length, 24);
+  const n = Math.min(b.length, b.head.length, 24);
   let out = '';
   for (let i = 0; i < n; i++) {
-    const c = b.src[b.start + i] ?? 0;
+    const c = b.head[i] ?? 0;
     out +=
       c >= 0x20 && c < 0x7f && c !== 0x27 && c !== 0x5c
         ? String.fromCharCode(c)
