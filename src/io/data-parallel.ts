@@ -9,7 +9,7 @@ import { tokenizeRows } from '../data/formats/csv-tokenize.js';
 import { type FieldState, findingsOfState, mergeStates } from '../data/formats/fields.js';
 import type { DataFormat } from '../data/formats/sniff.js';
 import type { DataScanResult } from '../data/scan.js';
-import type { DataPartRequest } from './data-worker.js';
+import { type DataPartRequest, scanPart } from './data-part.js';
 
 /** Below this a file is scanned on the calling thread; splitting costs a worker start-up. */
 export const PARALLEL_MIN_BYTES = 64 * 1024 * 1024;
@@ -77,19 +77,22 @@ export async function scanInParts(
     end: split.bounds[k + 1]!,
     ...(k > 0 && split.header !== undefined ? { header: split.header } : {}),
   }));
+  // The first part runs on this thread, which would otherwise only wait: one isolate (heap,
+  // young generation, loaded code) fewer than a worker per part.
   const results = await Promise.all(
-    jobs.map(
-      (job) =>
-        new Promise<DataScanResult>((resolve, reject) => {
-          const w = spawn();
-          w.once('message', (m: { ok: boolean; result?: DataScanResult; error?: string }) => {
-            void w.terminate();
-            if (m.ok && m.result) resolve(m.result);
-            else reject(new Error(m.error ?? 'worker failed'));
-          });
-          w.once('error', reject);
-          w.postMessage(job);
-        }),
+    jobs.map((job, k) =>
+      k === 0
+        ? scanPart(job)
+        : new Promise<DataScanResult>((resolve, reject) => {
+            const w = spawn();
+            w.once('message', (m: { ok: boolean; result?: DataScanResult; error?: string }) => {
+              void w.terminate();
+              if (m.ok && m.result) resolve(m.result);
+              else reject(new Error(m.error ?? 'worker failed'));
+            });
+            w.once('error', reject);
+            w.postMessage(job);
+          }),
     ),
   );
   let shift = 0;

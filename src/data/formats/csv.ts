@@ -72,7 +72,12 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
   // A later part of a split file: the header comes from the file's first line.
   let carryHeader = ctx.part?.header !== undefined ? `${ctx.part.header}\n` : '';
   let headerShift = carryHeader ? -1 : 0;
-  for await (const block of textBlocks(src, ctx.limits.blockBytes, ctx.signal, true)) {
+  for await (const block of textBlocks(
+    src,
+    Math.min(ctx.limits.blockBytes, ctx.limits.rowBlockBytes),
+    ctx.signal,
+    true,
+  )) {
     stats.bytes += block.byteLength;
     const buf = carryHeader + carry + block.text;
     const ascii = block.ascii && isAscii(carry) && isAscii(carryHeader);

@@ -22,7 +22,12 @@ export async function scanJsonl(src: ByteSource, ctx: FormatContext): Promise<Fo
   let carryByte = ctx.part?.byteBase ?? 0;
   let lineNo = 1;
 
-  for await (const block of textBlocks(src, ctx.limits.blockBytes, ctx.signal, true)) {
+  for await (const block of textBlocks(
+    src,
+    Math.min(ctx.limits.blockBytes, ctx.limits.rowBlockBytes),
+    ctx.signal,
+    true,
+  )) {
     stats.bytes += block.byteLength;
     const buf = carry + block.text;
     const ascii = block.ascii && carry.length === utf8Length(carry);
