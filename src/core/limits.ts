@@ -5,8 +5,8 @@ export interface Limits {
   /**
    * The most bytes of opcodes and operands one pickle analysis fetches (all its streams, with the
    * window's read-ahead). Payloads the VM skips unread (array bytes, long strings, joblib inline
-   * arrays) do not count, and memory does not grow with it: the VM reads through a window of a
-   * few MiB. A time cap, in effect.
+   * arrays) do not count, and memory does not grow with it: the VM reads through a window of 1
+   * MiB. A time cap, in effect.
    */
   readonly maxPickleBytes: number;
   /** The most opcodes the VM executes per stream. */

@@ -5,7 +5,7 @@
  * One implementation serves both entry points: the analysis is a generator that yields the reads
  * it needs. `analyzePickle(bytes)` answers them from memory, synchronously (in practice it never
  * yields: the window is the whole buffer); `analyzePickleSource(src)` awaits `src.read`, so a
- * pickle of any size is analysed end to end in a window of a few MiB (window.ts), skipping large
+ * pickle of any size is analysed end to end in a window of at most 1 MiB (window.ts), skipping large
  * payloads without reading them.
  */
 import type { ByteSource } from '../../core/byte-source.js';
@@ -25,7 +25,7 @@ export interface PickleSourceOptions extends PickleAnalysisOptions {
   /** Analyse src[start, end) (default: the whole source). Offsets stay those of the source. */
   start?: number;
   end?: number;
-  /** Main window size in bytes (default 4 MiB). */
+  /** Largest main window in bytes (default 1 MiB). */
   windowBytes?: number;
 }
 
