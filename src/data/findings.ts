@@ -48,7 +48,10 @@ export function occurrenceFinding(d: Detector, value: string, score: number, w: 
 }
 
 export interface FieldHit {
+  /** Hits counted one for one. */
   count: number;
+  /** Hits on the checked rows of a sampled column after its sample (see FieldState's `stride`). */
+  sampled?: number;
   first: Where;
   example: string;
   maxScore: number;
@@ -69,11 +72,11 @@ export function fieldFinding(
   field: string,
   hit: FieldHit,
   cells: number,
-  /** The column was sampled: `hit.count` is over this many checked cells, scaled up to `cells`. */
-  checked?: number,
+  /** The column was sampled: `hit.count` is an estimate from this many examined cells. */
+  examined?: number,
 ): Finding {
-  const sampled = checked !== undefined && checked > 0 && checked < cells;
-  const count = sampled ? Math.min(cells, Math.round((hit.count * cells) / checked)) : hit.count;
+  const sampled = examined !== undefined && examined < cells;
+  const count = hit.count;
   const share = cells > 0 ? count / cells : 0;
   const pct = share >= 0.995 ? '100%' : share >= 0.01 ? `${Math.round(share * 100)}%` : '<1%';
   const base = severityFor(d);
@@ -85,8 +88,8 @@ export function fieldFinding(
     ...whereFields(hit.first),
     severity,
     message: sampled
-      ? `${kindOfField} \`${field}\` — ~${pct} ${label} (~${nf.format(count)} of ${nf.format(cells)} ${noun}, estimated from ${nf.format(checked)} sampled; ${d.id})`
-      : `${kindOfField} \`${field}\` — ${pct} ${label} (${nf.format(hit.count)} of ${nf.format(cells)} ${noun}; ${d.id})`,
+      ? `${kindOfField} \`${field}\` — ~${pct} ${label} (~${nf.format(count)} of ${nf.format(cells)} ${noun}, estimated from ${nf.format(examined ?? 0)} sampled; ${d.id})`
+      : `${kindOfField} \`${field}\` — ${pct} ${label} (${nf.format(count)} of ${nf.format(cells)} ${noun}; ${d.id})`,
     evidence: evidenceOf(hit.example),
   });
 }

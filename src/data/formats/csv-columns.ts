@@ -25,8 +25,9 @@ export interface Column {
   readonly lower: string;
   /** Non-empty cells. */
   cells: number;
-  /** Non-empty cells that went through the personal-data detectors (all of them unless `sampled`). */
-  checked: number;
+  /** Non-empty cells after the column was classified, and how many of them were checked. */
+  strideCells: number;
+  strideChecked: number;
   /** Header-context boost per detector, computed once. */
   readonly boost: Map<Detector, number>;
   /** A column whose header says "name" or "address" is classified by value shape. */
@@ -47,7 +48,8 @@ export function headerColumn(name: string): Column {
     name,
     lower: name.toLowerCase().replace(/[_-]/g, ' '),
     cells: 0,
-    checked: 0,
+    strideCells: 0,
+    strideChecked: 0,
     boost: new Map<Detector, number>(),
     whole: new Map<Detector, number>(),
     sampled: false,
@@ -66,7 +68,8 @@ export function extraColumn(f: number): Column {
     name: `#${f + 1}`,
     lower: '',
     cells: 0,
-    checked: 0,
+    strideCells: 0,
+    strideChecked: 0,
     boost: new Map(),
     whole: new Map(),
     sampled: false,
@@ -86,6 +89,23 @@ export function classifyColumns(columns: readonly Column[]): number {
     }
   }
   return n;
+}
+
+/**
+ * Whether data row `row` (0-based within the scanned part) is one of the rows that check sampled
+ * columns: one in `stride` on average, picked by a hash of the row number rather than every
+ * `stride`-th row, so that a periodic pattern in the data (every 20th row empty) cannot line up
+ * with the checked rows and bias the estimate.
+ */
+export function confirmingRow(row: number, stride: number): boolean {
+  if (stride <= 1) return true;
+  let h = row | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % stride === 0;
 }
 
 /** True when [s, e) of `text` is the cell [cs, ce) up to surrounding white space. */

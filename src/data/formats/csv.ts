@@ -9,6 +9,7 @@ import {
   type Column,
   CSV_COLUMN_REGEXES,
   classifyColumns,
+  confirmingRow,
   coversCell,
   extraColumn,
   headerColumn,
@@ -105,7 +106,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
     skip.n = 0;
     if (anySampled && columns) {
       for (let row = first; row < table.rows; row++) {
-        if ((dataRows + row - first) % stride === 0) continue;
+        if (confirmingRow(dataRows + row - first, stride)) continue;
         const f0 = table.fieldAt[row]!;
         const nf = Math.min(table.fieldAt[row + 1]! - f0, columns.length);
         for (let f = 0; f < nf; f++) {
@@ -130,7 +131,7 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
       const rowLine = table.rowLine[row]!;
       const f0 = table.fieldAt[row]!;
       const n = table.fieldAt[row + 1]! - f0;
-      const confirming = (dataRows + row - first) % stride === 0;
+      const confirming = anySampled && confirmingRow(dataRows + row - first, stride);
       stats.records++;
       masks.length = 0;
       for (let f = 0; f < n; f++) {
@@ -140,7 +141,10 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         const col = columnOf(columns, f);
         col.cells++;
         const full = !col.sampled || confirming;
-        if (full) col.checked++;
+        if (col.sampled) {
+          col.strideCells++;
+          if (confirming) col.strideChecked++;
+        }
         if (col.credential) {
           const v = fieldValue(buf, s, e);
           for (const c of scanKeyedValue(col.name, v, ctx.set)) {
@@ -157,7 +161,8 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         if (col.shape && full) {
           const v = fieldValue(buf, s, e).trim();
           if (col.shape.test.test(v)) {
-            agg.hit(col.name, col.shape.detector, v, 0.8, { path: ctx.path, line: rowLine, offset: byteAt(s) });
+            const where = { path: ctx.path, line: rowLine, offset: byteAt(s) };
+            agg.hit(col.name, col.shape.detector, v, 0.8, where, undefined, col.sampled);
             stats.detections++;
             if (inSample) col.whole.set(col.shape.detector, (col.whole.get(col.shape.detector) ?? 0) + 1);
             if (sink) masks.push([s, e, col.shape.detector.id]);
@@ -190,7 +195,8 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
         if (score < ctx.minScore) continue;
         stats.detections++;
         const value = buf.slice(c.start, c.end);
-        agg.hit(col.name, c.detector, value, score, { path: ctx.path, line: rowLine, offset: byteAt(c.start) });
+        const where = { path: ctx.path, line: rowLine, offset: byteAt(c.start) };
+        agg.hit(col.name, c.detector, value, score, where, undefined, col.sampled && c.detector.kind === 'pii');
         if (inSample && c.detector.kind === 'pii' && coversCell(buf, c.start, c.end, cs, table.ends[f0 + f]!)) {
           col.whole.set(c.detector, (col.whole.get(c.detector) ?? 0) + 1);
         }
@@ -236,7 +242,9 @@ export async function scanDelimited(src: ByteSource, ctx: FormatContext, delimit
 }
 
 function finish(agg: FieldAggregator, columns: Column[] | undefined): FieldAggregator {
-  for (const col of columns ?? []) agg.cell(col.name, col.cells, col.checked);
+  for (const col of columns ?? []) {
+    agg.cell(col.name, col.cells, { cells: col.strideCells, checked: col.strideChecked });
+  }
   return agg;
 }
 
