@@ -54,6 +54,8 @@ export const DEFAULT_WINDOW = 1024 * 1024;
 const FIRST_WINDOW = 64 * 1024;
 /** Lines are scanned for their end in chunks of this size when they outgrow the window. */
 const SCAN_CHUNK = 1024 * 1024;
+/** Bytes fetched for a side segment beyond what the read needs. */
+const SIDE_SEGMENT = 4096;
 /** One opcode never legitimately needs more segments than this (each is a distinct later read). */
 const MAX_SEGMENTS = 8;
 
@@ -149,8 +151,11 @@ export class ByteWindow {
       this.sideOp = op;
       if (this.segs.length >= MAX_SEGMENTS)
         return new VmStop('limit_exceeded', 'one opcode needed too many separate reads', at);
-      const seg = yield* this.fetch(at, Math.max(len, Math.min(this.size, this.end - at)), len);
+      // Only this opcode reads here (the next one refills the main segment): fetch little.
+      const seg = yield* this.fetch(at, Math.max(len, Math.min(SIDE_SEGMENT, this.end - at)), len);
       if (seg instanceof VmStop) return seg;
+      // A growing line asks again at the same place: drop the side segments the new one covers.
+      this.segs = this.segs.filter((x, i) => i === 0 || x.start < seg.start || x.end > seg.end);
       this.segs.push(seg);
     }
     // Each refill must serve its request, or the machine would ask again forever.
