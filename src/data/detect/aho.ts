@@ -15,6 +15,14 @@ export interface Automaton {
   readonly term: Uint8Array;
   /** Length of the longest anchor. */
   readonly maxLength: number;
+  /** `collectAnchors` specialised to this automaton (see there). */
+  readonly collect: (text: string) => AnchorHits;
+}
+
+/** States with output and the index of the last character, as pairs, in text order. */
+export interface AnchorHits {
+  readonly pairs: Int32Array;
+  readonly n: number;
 }
 
 export function buildAutomaton(words: readonly string[]): Automaton {
@@ -59,12 +67,14 @@ export function buildAutomaton(words: readonly string[]): Automaton {
   }
   const term = new Uint8Array(n);
   for (let s = 0; s < n; s++) if (outs[s]!.length > 0) term[s] = 1;
+  const maxLength = Math.max(1, ...words.map((w) => w.length));
   return {
     next,
     out: outs.map((o) => (o.length ? o : undefined)),
     lengths: words.map((w) => w.length),
     term,
-    maxLength: Math.max(1, ...words.map((w) => w.length)),
+    maxLength,
+    collect: collector(next, term, maxLength),
   };
 }
 
@@ -79,6 +89,7 @@ function grown(a: Int32Array): Int32Array<ArrayBuffer> {
 
 /** Texts shorter than this run as one stream (the split costs a warm-up of `maxLength` chars). */
 const SPLIT_MIN = 4096;
+const CHUNK = 4096;
 
 /**
  * Runs the automaton over `text` and returns the states with output and the index of the last
@@ -92,8 +103,69 @@ const SPLIT_MIN = 4096;
  * the longest suffix of the text read that is a prefix of an anchor); hits inside that warm-up
  * are the first half's and are not recorded twice.
  */
-export function collectAnchors(a: Automaton, text: string): { readonly pairs: Int32Array; readonly n: number } {
-  const { next, term } = a;
+export function collectAnchors(a: Automaton, text: string): AnchorHits {
+  return a.collect(text);
+}
+
+/** Texts up to this length take the fast path: output arrays fixed in size, no capacity checks. */
+const FAST_MAX = 1 << 17;
+
+/**
+ * The collector as a closure over one automaton's tables and its own output arrays: V8 then
+ * treats them as constants in the compiled loop (measured ~20% faster than the same loop over
+ * tables and arrays it has to load from variables). Block-sized texts (CSV/JSONL blocks are
+ * 64 KiB) take that path; longer texts the general one.
+ */
+function collector(next: Uint16Array | Uint32Array, term: Uint8Array, maxLength: number): (text: string) => AnchorHits {
+  // At most one hit per character: a half of n <= FAST_MAX characters has at most n/2 + 1 pairs.
+  const out = new Int32Array(2 * FAST_MAX + 4);
+  const second = new Int32Array(FAST_MAX + 4);
+  return (text) => {
+    const n = text.length;
+    if (n < SPLIT_MIN || n > FAST_MAX) return collectGeneral(next, term, maxLength, text);
+    const mid = n >> 1; // the second half is [mid, n), one longer when n is odd
+    let s1 = 0;
+    let s2 = 0;
+    let k1 = 0;
+    let k2 = 0;
+    for (let i = mid - maxLength + 1; i < mid; i++) {
+      const c = text.charCodeAt(i);
+      s2 = c < 128 ? next[(s2 << 7) | c]! : 0;
+    }
+    for (let i = 0; i < mid; i++) {
+      const c1 = text.charCodeAt(i);
+      const c2 = text.charCodeAt(mid + i);
+      s1 = c1 < 128 ? next[(s1 << 7) | c1]! : 0;
+      s2 = c2 < 128 ? next[(s2 << 7) | c2]! : 0;
+      if (term[s1] !== 0) {
+        out[k1++] = s1;
+        out[k1++] = i;
+      }
+      if (term[s2] !== 0) {
+        second[k2++] = s2;
+        second[k2++] = mid + i;
+      }
+    }
+    if (2 * mid < n) {
+      const c = text.charCodeAt(n - 1);
+      s2 = c < 128 ? next[(s2 << 7) | c]! : 0;
+      if (term[s2] !== 0) {
+        second[k2++] = s2;
+        second[k2++] = n - 1;
+      }
+    }
+    if (k2 > 0) out.set(second.subarray(0, k2), k1);
+    return { pairs: out, n: k1 + k2 };
+  };
+}
+
+/** The same walk for any length, into growable scratch arrays. */
+function collectGeneral(
+  next: Uint16Array | Uint32Array,
+  term: Uint8Array,
+  maxLength: number,
+  text: string,
+): AnchorHits {
   // Let a hostile block's hits go.
   if (scratchA.length > 1 << 20) scratchA = new Int32Array(1 << 14);
   if (scratchB.length > 1 << 20) scratchB = new Int32Array(1 << 14);
@@ -115,27 +187,31 @@ export function collectAnchors(a: Automaton, text: string): { readonly pairs: In
     }
     return { pairs: h1, n: k1 };
   }
-  const mid = n >> 1; // the second half is [mid, n), one longer when n is odd
+  const mid = n >> 1;
   let s1 = 0;
   let s2 = 0;
-  for (let i = mid - a.maxLength + 1; i < mid; i++) {
+  for (let i = mid - maxLength + 1; i < mid; i++) {
     const c = text.charCodeAt(i);
     s2 = c < 128 ? next[(s2 << 7) | c]! : 0;
   }
-  for (let i = 0; i < mid; i++) {
-    const c1 = text.charCodeAt(i);
-    const c2 = text.charCodeAt(mid + i);
-    s1 = c1 < 128 ? next[(s1 << 7) | c1]! : 0;
-    s2 = c2 < 128 ? next[(s2 << 7) | c2]! : 0;
-    if (term[s1] !== 0) {
-      if (k1 + 2 > h1.length) h1 = scratchA = grown(h1);
-      h1[k1++] = s1;
-      h1[k1++] = i;
-    }
-    if (term[s2] !== 0) {
-      if (k2 + 2 > h2.length) h2 = scratchB = grown(h2);
-      h2[k2++] = s2;
-      h2[k2++] = mid + i;
+  // In chunks, so that room for every possible hit is made once per chunk.
+  for (let from = 0; from < mid; from += CHUNK) {
+    const to = Math.min(mid, from + CHUNK);
+    while (k1 + 2 * (to - from) > h1.length) h1 = scratchA = grown(h1);
+    while (k2 + 2 * (to - from) > h2.length) h2 = scratchB = grown(h2);
+    for (let i = from; i < to; i++) {
+      const c1 = text.charCodeAt(i);
+      const c2 = text.charCodeAt(mid + i);
+      s1 = c1 < 128 ? next[(s1 << 7) | c1]! : 0;
+      s2 = c2 < 128 ? next[(s2 << 7) | c2]! : 0;
+      if (term[s1] !== 0) {
+        h1[k1++] = s1;
+        h1[k1++] = i;
+      }
+      if (term[s2] !== 0) {
+        h2[k2++] = s2;
+        h2[k2++] = mid + i;
+      }
     }
   }
   if (2 * mid < n) {
