@@ -11,10 +11,11 @@
  * call stack.
  */
 import type { Limits } from '../../core/limits.js';
-import { ATTR_GETTERS, CALL_WRAPPERS, EXTENSION_REGISTRY, IMPORTERS, TYPE_LOOKUPS } from './globals.js';
+import { EXTENSION_REGISTRY } from './globals.js';
+import { isJoblibWrapper, joblibLayout } from './joblib-array.js';
 import { opName } from './opcodes.js';
 import { type FrameMode, PickleReader, VmStop } from './reader.js';
-import { attributeOf, importedModule, resolveGlobal, typeByName } from './resolve.js';
+import { knownResult, resolveGlobal } from './resolve.js';
 import {
   IDENTIFIER_PATH,
   latin1At,
@@ -40,7 +41,6 @@ import {
   OPAQUE_INT,
   Opaque,
   PersRef,
-  preview,
   Seq,
   type Value,
 } from './values.js';
@@ -82,10 +82,6 @@ export interface StreamResult {
   readonly opcodes: number;
 }
 
-const JOBLIB_WRAPPERS = new Set([
-  'joblib.numpy_pickle.NumpyArrayWrapper',
-  'sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper',
-]);
 const KEEP_BUDGET = 2_000_000;
 const MAX_NESTED_ARRAY_STREAMS = 4;
 /** Bytes kept of a bytes operand: enough for evidence; the payload itself is skipped, not read. */
@@ -715,21 +711,9 @@ export class PickleMachine {
    * prod(shape)·itemsize raw bytes — or, for object arrays, a whole nested pickle.
    */
   private joblibArray(state: Value, at: number): Value {
-    if (!(state instanceof Seq) || state.kind !== 'dict')
-      throw new VmStop('invalid_structure', 'joblib array wrapper without a state dict', at);
-    const shape = state.get('shape');
-    const dims = shape instanceof Seq ? shape.items : [];
-    let count = 1;
-    for (const d of dims) {
-      if (typeof d !== 'number' || d < 0) throw new VmStop('invalid_structure', 'joblib array with a bad shape', at);
-      count *= d;
-    }
-    if (shape instanceof Seq && dims.length !== shape.count)
-      throw new VmStop('invalid_structure', 'joblib array with too many dimensions', at);
-    const dtype = dtypeInfo(state.get('dtype'));
-    if (!dtype) throw new VmStop('invalid_structure', 'joblib array with an unknown dtype', at);
+    const layout = joblibLayout(state, at);
     const r = this.reader;
-    if (dtype.object) {
+    if (layout.object) {
       if (this.arrayDepth >= MAX_NESTED_ARRAY_STREAMS || this.opts.strictNames)
         throw new VmStop('limit_exceeded', 'nested joblib object arrays too deep', at);
       const startPos = r.inFrame && r.mode === 'file' ? r.filePos : r.pos;
@@ -741,14 +725,13 @@ export class PickleMachine {
       this.child = { machine: sub, startPos };
       return new Opaque('ndarray[object]');
     }
-    const align = state.get('numpy_array_alignment_bytes');
     let padStart = -1;
-    if (align !== undefined && align !== null) {
+    if (layout.aligned) {
       padStart = r.fileRead(1);
       const pad = r.byteAt(padStart);
       if (pad) r.fileRead(pad);
     }
-    const n = count * dtype.itemsize;
+    const n = layout.bytes;
     if (!Number.isSafeInteger(n) || n > r.dataEnd)
       throw new VmStop('truncated', 'joblib array larger than the file', at);
     const p = r.fileRead(n);
@@ -800,10 +783,6 @@ export class PickleMachine {
   }
 }
 
-function isJoblibWrapper(v: Value): boolean {
-  return v instanceof CallResult && v.callee instanceof GlobalRef && JOBLIB_WRAPPERS.has(v.callee.path);
-}
-
 function isComputed(v: Value): boolean {
   return v instanceof CallResult || v instanceof Opaque || v instanceof PersRef || v instanceof GlobalRef;
 }
@@ -818,49 +797,4 @@ function smallLong(b: Uint8Array, p: number, n: number): number | Opaque {
   for (let i = n - 1; i >= 0; i--) v = v * 256 + (b[p + i] as number);
   if ((b[p + n - 1] as number) & 0x80) v -= 2 ** (8 * n);
   return v;
-}
-
-/** What a call evaluates to when the model knows: imports, getattr, type lookups, wrappers. */
-function knownResult(g: GlobalRef, args: Value, at: number): GlobalRef | undefined {
-  const a = args instanceof Seq ? args.items : [];
-  const first = a[0];
-  if (IMPORTERS.has(g.path) && typeof first === 'string')
-    return importedModule(first, at, g.path === 'builtins.__import__');
-  if (ATTR_GETTERS.has(g.path)) {
-    const base = asGlobal(first);
-    const name = a[1];
-    if (base && typeof name === 'string') return attributeOf(base, name, at);
-  }
-  if (TYPE_LOOKUPS.has(g.path) && typeof first === 'string') return typeByName(first, at);
-  if (g.path === 'operator.attrgetter' || g.path === 'operator.methodcaller') return undefined;
-  if (CALL_WRAPPERS.has(g.path)) return undefined;
-  return undefined;
-}
-
-interface DtypeInfo {
-  itemsize: number;
-  object: boolean;
-}
-
-const KIND_SIZES: Readonly<Record<string, number>> = { b: 1, '?': 1 };
-
-/** The itemsize of a `numpy.dtype(...)` call value, from its BUILD state or its type string. */
-export function dtypeInfo(v: Value | undefined): DtypeInfo | undefined {
-  if (!(v instanceof CallResult)) return undefined;
-  const args = v.args instanceof Seq ? v.args.items : [];
-  const spec = args[0];
-  if (typeof spec !== 'string') return undefined;
-  const m = /^[<>|=]?([a-zA-Z?])(\d*)/.exec(spec);
-  if (!m) return undefined;
-  const kind = m[1] as string;
-  if (kind === 'O') return { itemsize: 8, object: true };
-  const st = v.state instanceof Seq ? v.state.items : [];
-  const elsize = st[5];
-  if (typeof elsize === 'number' && elsize > 0) {
-    const fields = st[4];
-    return { itemsize: elsize, object: fields instanceof Seq && preview(fields).includes("'O") };
-  }
-  const digits = m[2] ? Number(m[2]) : (KIND_SIZES[kind] ?? 0);
-  if (!digits) return undefined;
-  return { itemsize: kind === 'U' ? digits * 4 : digits, object: false };
 }

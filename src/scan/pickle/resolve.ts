@@ -5,7 +5,8 @@
  * The model is data: which attributes of which modules are other modules. It never matches on
  * the final name alone.
  */
-import { GlobalRef } from './values.js';
+import { ATTR_GETTERS, CALL_WRAPPERS, IMPORTERS, TYPE_LOOKUPS } from './globals.js';
+import { asGlobal, GlobalRef, Seq, type Value } from './values.js';
 
 /**
  * Module names as the loader sees them: Python 2 names fixed by `fix_imports`
@@ -255,4 +256,21 @@ export function typeByName(name: string, offset: number): GlobalRef {
   const builtin = BUILTIN_TYPE_NAMES[name] ?? (/^[a-z]+$/.test(name) ? name : undefined);
   if (builtin) return new GlobalRef(name, `builtins.${builtin}`, 'builtins', builtin, false, false, offset, false);
   return new GlobalRef(name, `types.${name}`, 'types', name, false, false, offset, false);
+}
+
+/** What a call evaluates to when the model knows: imports, getattr, type lookups, wrappers. */
+export function knownResult(g: GlobalRef, args: Value, at: number): GlobalRef | undefined {
+  const a = args instanceof Seq ? args.items : [];
+  const first = a[0];
+  if (IMPORTERS.has(g.path) && typeof first === 'string')
+    return importedModule(first, at, g.path === 'builtins.__import__');
+  if (ATTR_GETTERS.has(g.path)) {
+    const base = asGlobal(first);
+    const name = a[1];
+    if (base && typeof name === 'string') return attributeOf(base, name, at);
+  }
+  if (TYPE_LOOKUPS.has(g.path) && typeof first === 'string') return typeByName(first, at);
+  if (g.path === 'operator.attrgetter' || g.path === 'operator.methodcaller') return undefined;
+  if (CALL_WRAPPERS.has(g.path)) return undefined;
+  return undefined;
 }
