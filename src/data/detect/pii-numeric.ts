@@ -76,13 +76,19 @@ function oneDigitRepeated(s: string): boolean {
   return first >= 0;
 }
 
+/** Index of the last space in (floor, from], or -1; bounded, so a text without spaces costs nothing. */
+function lastSpace(text: string, from: number, floor: number): number {
+  for (let i = from; i > floor; i--) if (text.charCodeAt(i) === 32) return i;
+  return -1;
+}
+
 /** The candidate with trailing space-separated groups dropped (max two). */
 function variants(text: string, s: number, e: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let end = e;
   for (let k = 0; k < 2; k++) {
-    const sp = text.lastIndexOf(' ', end - 1);
-    if (sp <= s) break;
+    const sp = lastSpace(text, end - 1, s);
+    if (sp < 0) break;
     end = sp;
     while (end > s && !isDigit(text.charCodeAt(end - 1))) end--;
     if (end - s < 6) break;
@@ -108,14 +114,34 @@ function cleanBounds(text: string, s: number, e: number): boolean {
 
 type Check = (value: string, text: string, s: number, e: number) => number | RawMatch;
 
+interface NumericOptions {
+  bounds?: boolean;
+  trim?: boolean;
+  negativeContext?: readonly string[];
+  /**
+   * A cheap test on the range, run before the value is cut out: false only where `check` would
+   * return 0 (most runs in data are dates, amounts and ids that no validator accepts).
+   */
+  pre?: (text: string, s: number, e: number) => boolean;
+  /** `check` reads the text around the range, not the value: do not cut it out. */
+  noValue?: boolean;
+}
+
+/** Lengths a run may have to pass a detector's structure regex. */
+function lengthIn(...lengths: number[]): (text: string, s: number, e: number) => boolean {
+  const ok = new Set(lengths);
+  return (_t, s, e) => ok.has(e - s);
+}
+
 function numericDetector(
   id: string,
   label: string,
   context: readonly string[],
   check: Check,
-  opts: { bounds?: boolean; trim?: boolean; negativeContext?: readonly string[] } = {},
+  opts: NumericOptions = {},
 ): Detector {
   const bounds = opts.bounds ?? true;
+  const { pre, noValue } = opts;
   return {
     id,
     kind: 'pii',
@@ -128,10 +154,15 @@ function numericDetector(
       const out: RawMatch[] = [];
       const attempt = (s: number, e: number): boolean => {
         if (bounds && !cleanBounds(text, s, e)) return false;
-        const r = check(text.slice(s, e), text, s, e);
-        const m = typeof r === 'number' ? { start: s, end: e, score: r } : r;
-        if (m.score <= 0) return false;
-        out.push(m);
+        if (pre && !pre(text, s, e)) return false;
+        const r = check(noValue ? '' : text.slice(s, e), text, s, e);
+        if (typeof r === 'number') {
+          if (r <= 0) return false;
+          out.push({ start: s, end: e, score: r });
+          return true;
+        }
+        if (r.score <= 0) return false;
+        out.push(r);
         return true;
       };
       for (let i = 0; i + 1 < pairs.length; i += 2) {
@@ -173,18 +204,32 @@ export const card = numericDetector(
     if (TEST_CARD_NUMBERS.has(d)) return 0.4;
     return v.length > d.length ? 0.85 : 0.7;
   },
-  { negativeContext: ['test', 'example', 'sample', 'sandbox', 'dummy', 'stripe', 'docs', 'documentation', 'fake'] },
+  {
+    negativeContext: ['test', 'example', 'sample', 'sandbox', 'dummy', 'stripe', 'docs', 'documentation', 'fake'],
+    // CARD: 12–19 digits, or 4-4-4-(1..7) / 4-6-(4..5) groups.
+    pre: (_t, s, e) => e - s >= 12 && e - s <= 22,
+  },
 );
 
-export const ssn = numericDetector('us-ssn', 'US Social Security number', ['ssn', 'social security', 'ss#'], (v) => {
-  const m = SSN.exec(v) ?? SSN_SPACED.exec(v);
-  if (m) return ssnValid(m[1]!, m[2]!, m[3]!) ? (v.includes('-') ? 0.65 : 0.4) : 0;
-  if (/^\d{9}$/.test(v)) return ssnValid(v.slice(0, 3), v.slice(3, 5), v.slice(5)) ? 0.2 : 0;
-  return 0;
-});
+export const ssn = numericDetector(
+  'us-ssn',
+  'US Social Security number',
+  ['ssn', 'social security', 'ss#'],
+  (v) => {
+    const m = SSN.exec(v) ?? SSN_SPACED.exec(v);
+    if (m) return ssnValid(m[1]!, m[2]!, m[3]!) ? (v.includes('-') ? 0.65 : 0.4) : 0;
+    if (/^\d{9}$/.test(v)) return ssnValid(v.slice(0, 3), v.slice(3, 5), v.slice(5)) ? 0.2 : 0;
+    return 0;
+  },
+  { pre: lengthIn(9, 11) },
+);
 
-export const aadhaar = numericDetector('in-aadhaar', 'Indian Aadhaar number', ['aadhaar', 'aadhar', 'uidai'], (v) =>
-  AADHAAR.test(v) && aadhaarValid(digitsOf(v)) ? (v.includes(' ') ? 0.6 : 0.3) : 0,
+export const aadhaar = numericDetector(
+  'in-aadhaar',
+  'Indian Aadhaar number',
+  ['aadhaar', 'aadhar', 'uidai'],
+  (v) => (AADHAAR.test(v) && aadhaarValid(digitsOf(v)) ? (v.includes(' ') ? 0.6 : 0.3) : 0),
+  { pre: lengthIn(12, 14) },
 );
 
 export const bsn = numericDetector(
@@ -192,6 +237,7 @@ export const bsn = numericDetector(
   'Dutch citizen service number (BSN)',
   ['bsn', 'burgerservicenummer', 'sofinummer'],
   (v) => (BSN.test(v) && bsnValid(digitsOf(v)) ? 0.25 : 0),
+  { pre: lengthIn(9, 11) },
 );
 
 export const dni = numericDetector(
@@ -210,7 +256,7 @@ export const dni = numericDetector(
     if (s - prefix.length > 0 && isAlnum(before)) return 0;
     return dniValid(prefix + v + letter) ? { start: s - prefix.length, end: letterAt + 1, score: 0.7 } : 0;
   },
-  { bounds: false },
+  { bounds: false, pre: lengthIn(7, 8) },
 );
 
 export const nino = numericDetector(
@@ -227,7 +273,7 @@ export const nino = numericDetector(
     if (isAlnum(text.charCodeAt(after + 1))) return 0;
     return ninoValid(letters + digitsOf(v) + suffix) ? { start: letterStart, end: after + 1, score: 0.7 } : 0;
   },
-  { bounds: false },
+  { bounds: false, pre: lengthIn(6, 7, 8) },
 );
 
 /** Walks left from a numeric run over `[A-Z0-9 ]` to find `CCdd`, then checks length and mod-97. */
@@ -259,8 +305,20 @@ export const iban = numericDetector(
     if (compact.length !== len || isAlnum(text.charCodeAt(j))) return 0;
     return ibanValid(compact) ? { start: best, end: j, score: 0.95 } : 0;
   },
-  { bounds: false },
+  { bounds: false, noValue: true },
 );
+
+/** IP4's shape without the regex: 7–15 characters, digits and exactly three dots. */
+function dottedQuad(text: string, s: number, e: number): boolean {
+  if (e - s < 7 || e - s > 15) return false;
+  let dots = 0;
+  for (let i = s; i < e; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) dots++;
+    else if (c < 48 || c > 57) return false;
+  }
+  return dots === 3;
+}
 
 const PRIVATE_V4: ReadonlyArray<(o: number[]) => boolean> = [
   (o) => o[0] === 10 || o[0] === 127 || o[0] === 0 || o[0]! >= 224,
@@ -286,7 +344,7 @@ export const ipv4 = numericDetector(
     if (DOC_V4.some((p) => v.startsWith(p))) return 0.2;
     return 0.55;
   },
-  { negativeContext: ['version', 'release'] },
+  { negativeContext: ['version', 'release'], pre: dottedQuad },
 );
 
 /** Digit counts each detector accepts (the candidate may carry separators and trailing groups). */
