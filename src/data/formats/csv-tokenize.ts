@@ -157,9 +157,14 @@ export class RowTable {
     this.rowEnd[r] = rowEnd;
     this.rowLine[r] = line;
     this.fieldAt[r] = this.fields;
-    this.starts.set(row.starts.subarray(0, row.n), this.fields);
-    this.ends.set(row.ends.subarray(0, row.n), this.fields);
-    this.fields += row.n;
+    // A plain loop: rows are a few fields wide, and subarray views would be two objects per row.
+    const { starts, ends } = this;
+    let f = this.fields;
+    for (let k = 0; k < row.n; k++, f++) {
+      starts[f] = row.starts[k]!;
+      ends[f] = row.ends[k]!;
+    }
+    this.fields = f;
     this.fieldAt[r + 1] = this.fields;
   };
 }
