@@ -446,6 +446,12 @@ describe('hostile structure and limits', () => {
     expect(run(memo, { limits: { ...DEFAULT_LIMITS, maxMemo: 10 } }).error?.code).toBe('limit_exceeded');
   });
 
+  it('a protocol-0 STRING longer than the kept length does not end the analysis: the payload after it is found', () => {
+    const a = run(pk(string0('y'.repeat(100_000)), POP, callGlobal('os', 'system', str(CMD))));
+    expectCallable(a, 'os.system');
+    expect(rules(a)).not.toContain('pickle/malformed');
+  });
+
   it('a FRAME longer than the data is a truncation', () => {
     const a = run(pk(proto(4), frameHeader(1 << 30), EMPTY_DICT, STOP));
     expect(a.error?.code).toBe('truncated');

@@ -402,8 +402,12 @@ export class PickleMachine {
         case 0x53: {
           // STRING
           const s = r.line();
-          if (this.overBudget(r.lineEnd - s)) {
-            st.push(longAt(r.cur, s, r.lineEnd - s, false));
+          const len = r.lineEnd - s;
+          // Too long to keep: only the head is decoded, and the closing quote is not looked
+          // at (it may lie outside the window). Accepting it is the cautious side: a loader that
+          // refuses the line stops there, one that accepts it goes on to what follows.
+          if (len > STRING_KEEP || this.overBudget(len)) {
+            st.push(longAt(r.cur, s, len, false));
             break;
           }
           const v = pyQuoted(lineText(r.cur, s, r.lineEnd));
