@@ -32,6 +32,8 @@ warden data scan PATH... [options]
       --policy FILE       use this warden.yaml (default: the nearest one up from PATH); --no-policy: none
       --redact OUT        write sanitized copies (masked values, same format) to OUT: a file when
                           scanning one file, otherwise a folder mirroring the inputs; inputs are never modified
+      --exact             check personal data in every CSV cell (default: columns of more than 2,000
+                          rows are classified from a sample and counted on a hashed 1-in-16 subset)
       --kind KIND         secret or pii (repeatable; default both)
       --min-score N       detection threshold 0..1 (default 0.5)
       --exclude GLOB      skip paths matching GLOB (repeatable)
@@ -78,6 +80,7 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
       policy: { type: 'string' },
       'no-policy': { type: 'boolean', default: false },
       redact: { type: 'string' },
+      exact: { type: 'boolean', default: false },
       kind: { type: 'string', multiple: true },
       'min-score': { type: 'string' },
       exclude: { type: 'string', multiple: true, default: [] },
@@ -110,6 +113,9 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     exclude: values.exclude,
     ...(values.redact ? { redactOut: values.redact } : {}),
+    // Big CSV columns are classified from a sample and then checked on a hashed subset of rows;
+    // --exact checks every cell (slower, exact counts).
+    ...(values.exact ? { limits: { sampleRows: 0 } } : {}),
     ...(kinds ? { kinds } : {}),
     ...(minScore === undefined ? {} : { minScore }),
   });
