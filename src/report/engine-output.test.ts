@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_RULES } from '../../test/golden/sample-report.js';
+import { reportValidator, sarifValidator } from '../../test/golden/validators.js';
 import { MemorySource } from '../core/byte-source.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { findingOf } from '../core/rule.js';
@@ -6,9 +8,7 @@ import type { ScanReport } from '../core/target.js';
 import { allRules } from '../rules/catalog.js';
 import { scanSource } from '../scan/engine.js';
 import type { FormatScanner } from '../scan/types.js';
-import { SAMPLE_RULES } from '../../test/golden/sample-report.js';
-import { reportValidator, sarifValidator } from '../../test/golden/validators.js';
-import { renderReport, REPORT_FORMATS } from './index.js';
+import { REPORT_FORMATS, renderReport } from './index.js';
 
 const unsafe = SAMPLE_RULES[0]!;
 const enc = (s: string) => new TextEncoder().encode(s);

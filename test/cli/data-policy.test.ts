@@ -6,7 +6,7 @@ import { run } from '../../src/cli/main.js';
 import { captureIO } from './helpers.js';
 
 const rows = Array.from({ length: 40 }, (_, i) => `${i},user${i}@corp-mail.org,${1000 + i}`).join('\n');
-const KEY = 'sk-proj-' + 'T3BlbkFJ'.repeat(6);
+const KEY = `sk-proj-${'T3BlbkFJ'.repeat(6)}`;
 
 function project(policy: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'warden-data-policy-'));
