@@ -5,11 +5,13 @@
  * (`mkdir -p /tmp/peers && cd /tmp/peers && npm init -y && npm install @andersmyrmel/vard llm_guardrail`;
  * another location via PEERS_DIR). The dev split is never used by training or calibration.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createGuard } from '../src/guard/index.js';
+import type { GuardModelFile } from '../src/guard/model/format.js';
 import { buildDatasets } from '../src/guard/training/datasets.js';
 import type { PlantedSample } from '../src/guard/training/documents.js';
+import { ATTACK_PROBES, BENIGN_PROBES } from '../src/guard/training/eval-probes.js';
 import { DEFAULT_TRAIN_CONFIG } from '../src/guard/training/trainer.js';
 import { readMaterial } from './train-guard.js';
 
@@ -37,6 +39,8 @@ async function loadPeers(): Promise<Record<string, Detect>> {
 }
 
 function groupOf(s: PlantedSample): string[] {
+  // Hand-written probes are their own group, outside "ALL dev" (which stays comparable between releases).
+  if (s.source === 'probe') return ['hand-written probes (never trained)'];
   const g: string[] = [];
   if (!s.source.startsWith('synth') && !s.source.startsWith('bipia')) g.push('real held-out (train.jsonl 20%)');
   if (s.source === 'notinject-one' || s.family.includes('NotInject') || (s.source === 'synth-benign' && s.label === 0))
@@ -45,6 +49,8 @@ function groupOf(s: PlantedSample): string[] {
   if (s.source === 'synth-attack') g.push('synthetic attacks (fresh draws)');
   if (s.family.startsWith('encoded')) g.push('encoded/obfuscated attacks');
   if (s.source.endsWith('-long')) g.push('long documents (3–15k chars)');
+  if (s.source === 'synth-benign-work') g.push('work traffic (held-out templates)');
+  if (s.text.length < 48) g.push('short inputs (< 48 chars)');
   g.push('ALL dev');
   return g;
 }
@@ -74,8 +80,14 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const noPeers = process.argv.includes('--no-peers');
   const sets = buildDatasets(readMaterial(), DEFAULT_TRAIN_CONFIG.seed);
-  const dev = sets.dev;
-  const guard = createGuard();
+  const probes: PlantedSample[] = [
+    ...BENIGN_PROBES.map((text) => ({ text, label: 0 as const, source: 'probe', family: 'probe-benign' })),
+    ...ATTACK_PROBES.map((text) => ({ text, label: 1 as const, source: 'probe', family: 'probe-attack' })),
+  ];
+  const dev = [...sets.dev, ...probes];
+  // GUARD_MODEL=path evaluates another weights file on the same dev material (e.g. the previous release).
+  const modelPath = process.env.GUARD_MODEL;
+  const guard = createGuard(modelPath ? { model: JSON.parse(readFileSync(modelPath, 'utf8')) as GuardModelFile } : {});
   const detectors: Record<string, Detect> = {
     warden: (t) => guard.scanInput(t).flagged,
     ...(noPeers ? {} : await loadPeers()),
@@ -119,7 +131,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `Warden guard ${guard.model.version} (trained ${guard.model.created}), threshold ${guard.model.threshold}\n`,
   );
-  process.stdout.write(`dev material: ${dev.length} texts, never used in training or calibration\n\n`);
+  process.stdout.write(
+    `dev material: ${sets.dev.length} texts + ${probes.length} hand-written probes, never used in training or calibration\n\n`,
+  );
   process.stdout.write(
     `${'group'.padEnd(36)} ${'n(att/ben)'.padEnd(12)} ${names.map((n) => `${n} TPR / FPR`.padEnd(26)).join('')}\n`,
   );

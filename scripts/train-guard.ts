@@ -56,7 +56,7 @@ function main(): void {
   const c = out.calibration;
   process.stdout.write(
     `wrote ${path.relative(process.cwd(), MODEL_PATH)} (${(JSON.stringify(out.file).length / 1024).toFixed(0)} KiB)\n` +
-      `calibration split: threshold ${c.threshold}  TPR ${(c.tpr * 100).toFixed(1)}% (${c.attacks})  FPR ${(c.fpr * 100).toFixed(1)}% (${c.benign})\n` +
+      `calibration split: threshold ${c.threshold}  TPR ${(c.tpr * 100).toFixed(1)}% (${c.attacks})  FPR ${(c.fpr * 100).toFixed(1)}% (${c.benign})  real-row AUC ${c.realAuc}\n` +
       `took ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
 }

@@ -54,6 +54,7 @@ export class Featurizer {
   private readonly normalizer = new Normalizer();
   private readonly extractor: FeatureExtractor;
   private readonly rules: HeuristicRule[];
+  private readonly ratioMinChars: number;
 
   constructor(
     features: FeatureConfig,
@@ -61,6 +62,7 @@ export class Featurizer {
   ) {
     this.extractor = new FeatureExtractor(features);
     this.rules = compileRules();
+    this.ratioMinChars = features.ratioMinChars ?? 1;
   }
 
   analyze(text: string): TextAnalysis {
@@ -76,7 +78,7 @@ export class Featurizer {
         normEnd: e,
         hits: hits.filter((h) => h.start < e && h.end > s),
         sparse,
-        structural: structuralFeatures(text.slice(origStart, origEnd), sparse, norm.stats),
+        structural: structuralFeatures(text.slice(origStart, origEnd), sparse, norm.stats, this.ratioMinChars),
       });
     }
     return { norm, hits, windows };

@@ -10,9 +10,33 @@ export interface FeatureConfig {
   readonly bits: number;
   readonly charMin: number;
   readonly charMax: number;
+  /**
+   * Floors under each group's squared L2 norm (word uni/bigrams, character n-grams). Plain L2 scaling gives
+   * a two-word input as much evidence as a page, so one n-gram with a large weight decides a short input
+   * ("Continue.", "What does the document say?"). With a floor, a group with little text is scaled down
+   * in proportion and its score stays near the prior; past the floor it is ordinary L2. Absent = 0 (plain
+   * L2, the behaviour of models trained before the floor existed).
+   */
+  readonly wordNormFloor?: number;
+  readonly charNormFloor?: number;
+  /**
+   * Smallest denominator (characters; words = this / 6) of the structural ratios (case, punctuation, digits,
+   * quotes, second person). "OK" is 100 % upper case and "You are now my tutor" 40 % second person: ratios
+   * of a few characters are noise, and with the n-gram floor they would decide short inputs instead.
+   * Absent = 1 (plain ratios).
+   */
+  readonly ratioMinChars?: number;
 }
 
-export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { bits: 16, charMin: 3, charMax: 5 };
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = {
+  bits: 16,
+  charMin: 3,
+  charMax: 5,
+  // Chosen on the calibration split and hand-written probes (not dev): roughly 35 words / 170 characters.
+  wordNormFloor: 64,
+  charNormFloor: 500,
+  ratioMinChars: 120,
+};
 
 const WORD_SEED = 0x811c9dc5;
 const BIGRAM_SALT = 0x9e3779b1;
@@ -87,8 +111,8 @@ export class FeatureExtractor {
     this.acc[i]! += 1;
   }
 
-  /** Drains the accumulator into (index, sublinear-tf) pairs scaled to unit L2 norm. */
-  private drain(out: Scratch): void {
+  /** Drains the accumulator into (index, sublinear-tf) pairs scaled to unit L2 norm (or less, under the floor). */
+  private drain(out: Scratch, floor: number): void {
     let norm = 0;
     const start = out.n;
     out.reserve(this.nTouched);
@@ -103,7 +127,7 @@ export class FeatureExtractor {
       norm += v * v;
     }
     this.nTouched = 0;
-    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    const inv = norm > 0 ? 1 / Math.sqrt(Math.max(norm, floor)) : 0;
     for (let k = start; k < out.n; k++) out.value[k]! *= inv;
   }
 
@@ -135,7 +159,7 @@ export class FeatureExtractor {
       prev = h;
       havePrev = true;
     }
-    this.drain(out);
+    this.drain(out, this.config.wordNormFloor ?? 0);
     // Character n-grams (spaces and punctuation included: "### ", "<|im" are informative).
     const { charMin, charMax } = this.config;
     for (let p = start; p + charMin <= end; p++) {
@@ -145,7 +169,7 @@ export class FeatureExtractor {
         if (k + 1 >= charMin) this.add(h ^ (k * 0x27d4eb2d));
       }
     }
-    this.drain(out);
+    this.drain(out, this.config.charNormFloor ?? 0);
     return { index: out.index.slice(0, out.n), value: out.value.slice(0, out.n), words, secondPerson };
   }
 
@@ -180,9 +204,10 @@ export function structuralFeatures(
   original: string,
   counts: Pick<Extracted, 'words' | 'secondPerson'>,
   stats: NormalizeStats,
+  ratioMinChars = 1,
 ): Float32Array {
   const f = new Float32Array(STRUCTURAL_FEATURES.length);
-  const n = Math.max(1, original.length);
+  const n = Math.max(1, ratioMinChars, original.length);
   let upper = 0;
   let letters = 0;
   let nonAscii = 0;
@@ -200,9 +225,9 @@ export function structuralFeatures(
     else if (c === 0x22 || c === 0x27 || c === 0x60) quotes++;
     else if (c > 0x20) punct++;
   }
-  const words = Math.max(1, counts.words);
+  const words = Math.max(1, ratioMinChars / 6, counts.words);
   f[0] = Math.log1p(original.length) / 8;
-  f[1] = letters > 0 ? upper / letters : 0;
+  f[1] = letters > 0 ? upper / Math.max(letters, ratioMinChars * 0.7) : 0;
   f[2] = nonAscii / n;
   f[3] = punct / n;
   f[4] = digits / n;

@@ -12,6 +12,12 @@ export interface HeuristicRule {
   readonly category: HeuristicCategory;
   readonly weight: number;
   readonly pattern: RegExp;
+  /**
+   * Only counts in texts at least this long (normalised characters). For signals that mean "an instruction
+   * aimed at the answer, hidden in a document": from the user ("list the errors in your reply") the same
+   * words are an ordinary request, so a short standalone message cannot carry them as evidence.
+   */
+  readonly minContext?: number;
 }
 
 export type HeuristicCategory = Extract<
@@ -32,9 +38,15 @@ export const HEURISTIC_CATEGORIES: readonly HeuristicCategory[] = [
 const GAP4 = '(?: [^ ]+){0,4}? ';
 const GAP6 = '(?: [^ ]+){0,6}? ';
 const OVERRIDE_VERB =
-  "(?:ignore|ignoring|disregard|forget|skip|override|overwrite|bypass|drop|abandon|discard|neglect|set aside|do not follow|don'?t follow|stop following|no longer follow|delete|erase|remove|cancel)";
+  "(?:ignore|ignoring|disregard|forget|skip|override|overwrite|bypass|drop|abandon|discard|neglect|set aside|throw away|pay no attention to|do not follow|don'?t follow|stop following|no longer follow|delete|erase|remove|cancel)";
 const PRIOR_THING =
   '(?:instructions?|prompts?|rules|directions?|directives?|guidelines|commands?|orders|context|tasks?|assignments?|messages?|information|constraints|programming|restrictions|guardrails|polic(?:y|ies)|safeguards|filters|training|conditioning)';
+
+const EXTRACT_TARGET =
+  '(?:system (?:prompt|message|instructions?)|(?:initial|original|hidden|secret|internal|previous|above|prior|first|full|complete|exact|entire|pre-?prompt) (?:prompt|instructions|directives|rules|text|message|configuration)|prompt ?-?texts?|your (?:instructions|prompt|rules|guidelines|directives|programming|configuration|system|initial))';
+
+/** About two sentences of surrounding text: below this an input is a message, not a document. */
+const DOCUMENT_CONTEXT = 240;
 
 const re = (source: string): RegExp => new RegExp(source, 'g');
 
@@ -109,11 +121,22 @@ export const HEURISTIC_RULES: readonly HeuristicRule[] = [
     pattern: re('\\b(?:neue|weitere) (?:anweisungen|aufgaben?|instruktionen|befehle)\\b|\\bvergiss alles\\b'),
   },
   {
+    // Spanish, Italian, Portuguese. French is separate: its "ignore … instructions" is spelt like English,
+    // and matching it here counted "why models sometimes ignore instructions" as a full-strength override.
     id: 'override/romance',
     category: 'instruction-override',
     weight: 1,
     pattern: re(
-      `\\b(?:ignora|ignore[zr]?|olvida|olvide|olvidate|descarta|oublie[zr]?|dimentica|esquece|esqueca|ignorar)${GAP4}(?:instrucciones|instrucoes|istruzioni|instructions|consignes|reglas|regles|regras|regole|indicaciones|ordenes|ordini|todo|tout|tutto|tudo)\\b`,
+      `\\b(?:ignora|olvida|olvide|olvidate|descarta|dimentica|esquece|esqueca|ignorar)${GAP4}(?:instrucciones|instrucoes|istruzioni|reglas|regras|regole|indicaciones|ordenes|ordini|todo|tutto|tudo)\\b`,
+    ),
+  },
+  {
+    // French: needs a French determiner or "tout", so English prose about ignoring instructions stays out.
+    id: 'override/french',
+    category: 'instruction-override',
+    weight: 1,
+    pattern: re(
+      '\\b(?:ignore[zr]?|oublie[zr]?)(?: toutes?)? (?:les|tes|vos|ces) (?:[^ ]+ )?(?:instructions|consignes|regles|directives)\\b|\\b(?:ignore[zr]?|oublie[zr]?) tout\\b',
     ),
   },
   // --- jailbreak / role-play frames ---
@@ -183,11 +206,14 @@ export const HEURISTIC_RULES: readonly HeuristicRule[] = [
   },
   // --- system prompt extraction (LLM07:2025) ---
   {
+    // Verbs that reproduce an existing prompt. Verbs that also create or discuss one (write, translate,
+    // summarise, "what is") count only with a possessive or deictic ("write out your…", "what is the exact
+    // system prompt"), so "how do I write a good system prompt" and "what is a system prompt" stay quiet.
     id: 'extract/system-prompt',
     category: 'prompt-extraction',
     weight: 0.9,
     pattern: re(
-      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|write|spell|recite|reproduce|return|paste|copy|translate|summari[sz]e|encode|what (?:is|are|was|were))\\b${GAP6}(?:system (?:prompt|message|instructions?)|(?:initial|original|hidden|secret|internal|previous|above|prior|first|full|complete|exact|entire|pre-?prompt) (?:prompt|instructions|directives|rules|text|message|configuration)|prompt ?-?texts?|your (?:instructions|prompt|rules|guidelines|directives|programming|configuration|system|initial))\\b`,
+      `\\b(?:reveal|show|print|output|repeat|display|tell|give|share|leak|dump|list|spell|recite|reproduce|return|paste|copy|encode|write (?:out|down))\\b${GAP6}${EXTRACT_TARGET}\\b|\\b(?:write|translate|summari[sz]e|what (?:is|are|was|were))(?: [^ ]+){0,3}? (?:(?:the|this|these|above|my)(?: [^ ]+)? ${EXTRACT_TARGET}|your (?:[^ ]+ )?(?:prompt|instructions|rules|guidelines|directives|programming|configuration))\\b`,
     ),
   },
   {
@@ -293,6 +319,7 @@ export const HEURISTIC_RULES: readonly HeuristicRule[] = [
     id: 'indirect/embed-code',
     category: 'injection',
     weight: 0.6,
+    minContext: DOCUMENT_CONTEXT,
     pattern: re(
       `\\b(?:incorporate|integrate|embed|include|insert|inject|append|blend|meld|utili[sz]e|employ|introduce|add)${GAP6}(?:code (?:snippet|block|section|excerpt)|snippet)\\b`,
     ),
@@ -301,6 +328,7 @@ export const HEURISTIC_RULES: readonly HeuristicRule[] = [
     id: 'indirect/modify-response',
     category: 'injection',
     weight: 0.45,
+    minContext: DOCUMENT_CONTEXT,
     pattern: re(
       '\\b(?:in|to|into|within|throughout) your (?:response|reply|answer|output|summary|responses|replies)\\b|\\byour (?:response|reply|answer|message) (?:backward|in reverse|in base|in (?:all )?caps|to (?:italian|spanish|french|german))',
     ),
@@ -327,6 +355,7 @@ export function compileRules(rules: readonly HeuristicRule[] = HEURISTIC_RULES):
 export function matchHeuristics(text: string, rules: readonly HeuristicRule[]): HeuristicHit[] {
   const hits: HeuristicHit[] = [];
   for (const rule of rules) {
+    if (rule.minContext !== undefined && text.length < rule.minContext) continue;
     const pattern = rule.pattern;
     pattern.lastIndex = 0;
     let count = 0;

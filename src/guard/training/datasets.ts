@@ -3,6 +3,7 @@ import { Rng, type Sample, type Split, splitOf } from './rng.js';
 import { synthAttacks } from './synth-attacks.js';
 import { synthBenign } from './synth-benign.js';
 import { synthBenignCode } from './synth-benign-code.js';
+import { synthBenignWork } from './synth-benign-work.js';
 
 /** What the training script reads from `../shared/datasets/prompt-injection` (file I/O stays in the script). */
 export interface RawMaterial {
@@ -19,7 +20,7 @@ export type Datasets = Record<Split, PlantedSample[]>;
 /**
  * BIPIA text-attack categories that are ordinary questions ("What is the capital of Brazil?"): attacks only
  * in context. Standalone they would teach the model to flag ordinary questions, so they are only planted
- * into documents (with an injection framing); every other BIPIA category is also used on its own.
+ * into documents (with an injection framing).
  */
 const QUESTION_LIKE = new Set([
   'Information Retrieval',
@@ -27,6 +28,25 @@ const QUESTION_LIKE = new Set([
   'Learning and Tutoring',
   'Language Translation',
   'Programming Help',
+]);
+
+/**
+ * BIPIA categories that shape the answer ("Remove spaces from your response", "Add a sentence encouraging
+ * users to comment"): an injection when a document says it, an ordinary request when the user does.
+ * Used standalone as attacks they taught the model that "…your answers…" is an attack cue ("You are my
+ * tutor. Keep your answers short." scored 0.95), so they are planted into documents only, as written.
+ * Standalone attacks keep the categories that are harmful whoever asks (clickbait, malware links, the
+ * code-injection families).
+ */
+const ANSWER_SHAPING = new Set([
+  'Alphanumeric Substitution',
+  'Homophonic Substitution',
+  'Misspelling Intentionally',
+  'Anagramming',
+  'Space Removal & Grouping',
+  'Instruction',
+  'Social Interaction',
+  'Persuasion',
 ]);
 
 const FRAMES_FOR_QUESTIONS = [
@@ -61,13 +81,22 @@ export function buildDatasets(raw: RawMaterial, seed = 1337, scale = 1): Dataset
     const attacks = synthAttacks(rng, Math.round(4200 * f));
     const benign = synthBenign(rng, Math.round(4200 * f));
     sets[split].push(...attacks, ...benign, ...synthBenignCode(rng, Math.round(900 * f)));
+    // Work traffic (RAG/agent questions and commands) from this split's own templates, without repeats:
+    // repeats would only re-weight a template, and in dev they would count one phrasing several times.
+    // Its own PRNG stream, so adding the family left every other draw (and the existing dev groups) unchanged.
+    const seen = new Set<string>();
+    for (const s of synthBenignWork(new Rng(seed + 104729 + k * 7919), Math.round(1600 * f), split)) {
+      if (seen.has(s.text)) continue;
+      seen.add(s.text);
+      sets[split].push(s);
+    }
     const ctx = ctxBySplit[split];
     const atk = atkBySplit[split];
     const plantable = atk.map(([, category, text]) =>
       QUESTION_LIKE.has(category) ? `${rng.pick(FRAMES_FOR_QUESTIONS)}${text}` : text,
     );
     for (const [, category, text] of atk) {
-      if (!QUESTION_LIKE.has(category)) {
+      if (!QUESTION_LIKE.has(category) && !ANSWER_SHAPING.has(category)) {
         sets[split].push({ text, label: 1, source: 'bipia-attack', family: `bipia:${category}` });
       }
     }

@@ -26,7 +26,7 @@ export interface TrainConfig {
    * The shipped threshold is the lowest score keeping calibration FPR at or below these, per benign group.
    * The real group is the calibration split's real rows plus out-of-fold scores of the real training rows.
    */
-  readonly targetFpr: Readonly<Record<'real' | 'synthetic' | 'documents', number>>;
+  readonly targetFpr: Readonly<Record<CalibrationGroup, number>>;
   /** Folds for out-of-fold scoring of the real training rows (calibration data). */
   readonly folds: number;
 }
@@ -39,9 +39,14 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   features: DEFAULT_FEATURE_CONFIG,
   window: { size: 1024, stride: 768 },
   realWeight: 3,
-  targetFpr: { real: 0.03, synthetic: 0.02, documents: 0.02 },
+  // Work traffic is split by template, so its calibration rows come in clumps of one unseen phrasing each:
+  // 3 % lets one phrasing in ~35 sit above the threshold instead of one phrasing setting it.
+  targetFpr: { real: 0.03, synthetic: 0.02, documents: 0.02, work: 0.03 },
   folds: 4,
 };
+
+/** Benign groups the threshold is set on; each must meet its own FPR target. */
+export type CalibrationGroup = 'real' | 'synthetic' | 'documents' | 'work';
 
 interface Example {
   readonly window: WindowSignal;
@@ -159,7 +164,7 @@ function fitCombiner(rows: Array<{ x: Float32Array; y: 0 | 1; weight: number }>,
  * documents): the synthetic groups are large and easy, so a pooled FPR would hide the real one.
  */
 function pickThreshold(
-  scored: Array<{ score: number; label: 0 | 1; group: 'real' | 'synthetic' | 'documents' }>,
+  scored: Array<{ score: number; label: 0 | 1; group: CalibrationGroup }>,
   targetFpr: TrainConfig['targetFpr'],
 ): number {
   let t = 0.05;
@@ -175,14 +180,44 @@ function pickThreshold(
   return Math.min(0.95, Math.round(t * 1e4) / 1e4);
 }
 
-function groupOf(s: PlantedSample): 'real' | 'synthetic' | 'documents' {
+/** Probability that a random attack outscores a random benign row (ties half); sorted, O(n log n). */
+export function rocAuc(rows: ReadonlyArray<{ score: number; label: 0 | 1 }>): number {
+  const sorted = [...rows].sort((a, b) => a.score - b.score);
+  let pos = 0;
+  let neg = 0;
+  let rankSum = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.score === sorted[i]!.score) j++;
+    const midRank = (i + j + 1) / 2;
+    for (let k = i; k < j; k++) {
+      if (sorted[k]!.label === 1) {
+        pos++;
+        rankSum += midRank;
+      } else neg++;
+    }
+    i = j;
+  }
+  return pos === 0 || neg === 0 ? Number.NaN : (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+function groupOf(s: PlantedSample): CalibrationGroup {
   if (!isSynthetic(s)) return 'real';
+  if (s.source === 'synth-benign-work') return 'work';
   return s.source.startsWith('bipia') || s.source.endsWith('-long') ? 'documents' : 'synthetic';
 }
 
 export interface TrainOutput {
   readonly file: GuardModelFile;
-  readonly calibration: { tpr: number; fpr: number; threshold: number; attacks: number; benign: number };
+  readonly calibration: {
+    tpr: number;
+    fpr: number;
+    threshold: number;
+    attacks: number;
+    benign: number;
+    /** ROC AUC on the real rows (calibration split + out-of-fold training rows): for choosing settings without dev. */
+    realAuc: number;
+  };
 }
 
 export function trainModel(
@@ -208,7 +243,7 @@ export function trainModel(
   const draft: GuardModelFile = {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
-    modelVersion: '1.0.0',
+    modelVersion: '1.1.0',
     created: meta.created,
     trainingDataHash: meta.dataHash,
     trainer: {
@@ -292,6 +327,7 @@ export function trainModel(
     threshold,
     attacks: att.length,
     benign: ben.length,
+    realAuc: Math.round(rocAuc(scored.filter((s) => s.group === 'real')) * 1e4) / 1e4,
   };
   return { file: { ...file, threshold, metrics: { calibration } }, calibration };
 }
