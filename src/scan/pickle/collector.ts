@@ -7,7 +7,7 @@ import { cleanEvidence, type Finding } from '../../core/finding.js';
 import type { Limits } from '../../core/limits.js';
 import { findingOf, type Rule } from '../../core/rule.js';
 import { atLeast } from '../../core/severity.js';
-import { LOADER_ARGS } from './globals.js';
+import { LOADER_ARGS } from './call-shapes.js';
 import type { MachineSink } from './machine.js';
 import { type Payload, payloadArg } from './nested.js';
 import { judge, type Verdict } from './policy.js';

@@ -11,7 +11,7 @@
  * call stack.
  */
 import type { Limits } from '../../core/limits.js';
-import { EXTENSION_REGISTRY } from './globals.js';
+import { EXTENSION_REGISTRY } from './call-shapes.js';
 import { isJoblibWrapper, joblibLayout } from './joblib-array.js';
 import { opName } from './opcodes.js';
 import { type FrameMode, PickleReader, VmStop } from './reader.js';

@@ -4,7 +4,7 @@
  * `.pkl` records of a `torch.save` zip passed as bytes (stored, uncompressed: that is how
  * `torch.save` writes them). This is not a zip scanner: archives on disk go through the engine.
  */
-import { BYTES_WRAPPERS } from './globals.js';
+import { BYTES_WRAPPERS } from './call-shapes.js';
 import { asGlobal, BytesRef, CallResult, LongStr, Seq, type Value } from './values.js';
 import type { ReadRequest } from './window.js';
 

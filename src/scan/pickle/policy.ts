@@ -1,5 +1,6 @@
 /** Looks resolved globals up in the deny/allow tables of globals.ts. */
-import { ALLOW, DENY, type DenyEntry } from './globals.js';
+import { ALLOW } from './allow-list.js';
+import { DENY, type DenyEntry } from './globals.js';
 import type { GlobalRef } from './values.js';
 
 export type Verdict =

@@ -5,7 +5,7 @@
  * The model is data: which attributes of which modules are other modules. It never matches on
  * the final name alone.
  */
-import { ATTR_GETTERS, CALL_WRAPPERS, IMPORTERS, TYPE_LOOKUPS } from './globals.js';
+import { ATTR_GETTERS, CALL_WRAPPERS, IMPORTERS, TYPE_LOOKUPS } from './call-shapes.js';
 import { asGlobal, GlobalRef, Seq, type Value } from './values.js';
 
 /**
