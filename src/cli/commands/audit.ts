@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import { renderAudit } from '../../audit/report.js';
 import { type AuditProgress, runAudit } from '../../audit/run.js';
-import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
-import { failingFindings, formatPolicyError } from '../../policy/index.js';
+import { enforcePolicy } from '../../io/policy-file.js';
+import { failingFindings } from '../../policy/index.js';
 import { REPORT_FORMATS } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
 import { oneOf, parseSeverityFlag, SCAN_LIMIT_OPTIONS, scanLimitsFrom } from '../args.js';
 import { writeOutput } from '../output.js';
+import { loadPolicy, notePolicy, POLICY_OPTIONS } from '../policy.js';
 import { type Command, EXIT, UsageError } from '../types.js';
-import { notePolicy } from './scan.js';
 
 const usage = `Usage: warden audit [PATH] [options]
 
@@ -61,8 +61,7 @@ export const auditCommand: Command = {
         output: { type: 'string', short: 'o' },
         ...SCAN_LIMIT_OPTIONS,
         'fail-on': { type: 'string' },
-        policy: { type: 'string' },
-        'no-policy': { type: 'boolean', default: false },
+        ...POLICY_OPTIONS,
         'as-of': { type: 'string' },
         exclude: { type: 'string', multiple: true, default: [] },
         'no-progress': { type: 'boolean', default: false },
@@ -72,23 +71,12 @@ export const auditCommand: Command = {
     const root = positionals[0] ?? '.';
     const format = oneOf(values.format, REPORT_FORMATS, '--format');
     const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
-    if (values.policy !== undefined && values['no-policy'])
-      throw new UsageError('give --policy or --no-policy, not both');
     const now = values['as-of'] === undefined ? new Date() : parseDate(values['as-of']);
     const { limits, concurrency } = scanLimitsFrom(values);
 
     // A broken warden.yaml is reported before any work, as for `warden scan`.
-    const policy = await resolvePolicy({
-      ...(values.policy === undefined ? {} : { file: values.policy }),
-      disabled: values['no-policy'],
-      paths: [root],
-      cwd: io.cwd,
-    });
-    if (!policy.ok) {
-      for (const e of policy.error) io.stderr(`${formatPolicyError(e)}\n`);
-      io.stderr('warden audit: invalid policy file (see docs/policy.md)\n');
-      return EXIT.error;
-    }
+    const policy = await loadPolicy(values, [root], io, 'audit');
+    if (!policy) return EXIT.error;
 
     const showProgress = io.isTTY && !values['no-progress'] && !io.env.CI;
     let lastDraw = 0;
@@ -110,13 +98,13 @@ export const auditCommand: Command = {
     for (const t of missing) io.stderr(`warden audit: ${t.error?.message}\n`);
     for (const e of scanned.errors) io.stderr(`warden audit: ${e}\n`);
 
-    const outcome = await enforcePolicy(scanned, policy.value, io.cwd, now);
+    const outcome = await enforcePolicy(scanned, policy, io.cwd, now);
     if (!outcome.ok) {
-      io.stderr(`warden audit: ${policy.value.file}: ${outcome.error}\n`);
+      io.stderr(`warden audit: ${policy.file}: ${outcome.error}\n`);
       return EXIT.error;
     }
     const report = { ...scanned, findings: outcome.value.findings };
-    notePolicy(io, 'audit', policy.value.file, outcome.value);
+    notePolicy(io, 'audit', policy.file, outcome.value);
 
     const text = renderAudit(
       format,

@@ -7,14 +7,15 @@ import { DATA_RULES } from '../../data/rules.js';
 import { buildManifest, DEFAULT_MANIFEST_NAME, manifestRoot, verifyManifest } from '../../io/data-manifest.js';
 import { scanDataFiles } from '../../io/data-reader.js';
 import { FileSource } from '../../io/file-source.js';
-import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
-import { failingFindings, formatPolicyError } from '../../policy/index.js';
+import { enforcePolicy } from '../../io/policy-file.js';
+import { failingFindings } from '../../policy/index.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { TOOL } from '../../version.js';
 import { oneOf, parseSeverityFlag } from '../args.js';
 import { writeOutput } from '../output.js';
+import { loadPolicy, notePolicy, POLICY_OPTIONS } from '../policy.js';
 import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
-import { exitFor, notePolicy } from './scan.js';
+import { exitFor } from './scan.js';
 
 const usage = `Usage: warden data <subcommand> [options]
 
@@ -77,8 +78,7 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
       format: { type: 'string', short: 'f', default: 'text' },
       output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
-      policy: { type: 'string' },
-      'no-policy': { type: 'boolean', default: false },
+      ...POLICY_OPTIONS,
       redact: { type: 'string' },
       exact: { type: 'boolean', default: false },
       kind: { type: 'string', multiple: true },
@@ -89,21 +89,10 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
   oneOf(values.format, REPORT_FORMATS, '--format');
   const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
-  if (values.policy !== undefined && values['no-policy'])
-    throw new UsageError('give --policy or --no-policy, not both');
   // The policy (allowed PII columns, suppressions, fail_on) is read before scanning: a broken
   // warden.yaml is a usage error, reported at once.
-  const policy = await resolvePolicy({
-    ...(values.policy === undefined ? {} : { file: values.policy }),
-    disabled: values['no-policy'],
-    paths: positionals,
-    cwd: io.cwd,
-  });
-  if (!policy.ok) {
-    for (const e of policy.error) io.stderr(`${formatPolicyError(e)}\n`);
-    io.stderr('warden data scan: invalid policy file (see docs/policy.md)\n');
-    return EXIT.error;
-  }
+  const policy = await loadPolicy(values, positionals, io, 'data scan');
+  if (!policy) return EXIT.error;
   const kinds = values.kind?.map((k) => oneOf(k, ['secret', 'pii'] as const, '--kind'));
   const minScore = values['min-score'] === undefined ? undefined : Number(values['min-score']);
   if (minScore !== undefined && !(minScore >= 0 && minScore <= 1))
@@ -119,12 +108,12 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
     ...(kinds ? { kinds } : {}),
     ...(minScore === undefined ? {} : { minScore }),
   });
-  const outcome = await enforcePolicy({ ...scanned, metadata: new Map() }, policy.value, io.cwd);
+  const outcome = await enforcePolicy({ ...scanned, metadata: new Map() }, policy, io.cwd);
   if (!outcome.ok) {
-    io.stderr(`warden data scan: ${policy.value.file}: ${outcome.error}\n`);
+    io.stderr(`warden data scan: ${policy.file}: ${outcome.error}\n`);
     return EXIT.error;
   }
-  notePolicy(io, 'data scan', policy.value.file, outcome.value);
+  notePolicy(io, 'data scan', policy.file, outcome.value);
   const report = { ...scanned, findings: outcome.value.findings };
   const missing = report.targets.filter((t) => t.error?.code === 'not_found' || t.error?.code === 'io_error');
   for (const t of missing) io.stderr(`warden data scan: ${t.error?.message}\n`);

@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
 import { atLeast } from '../../core/severity.js';
-import { enforcePolicy, resolvePolicy } from '../../io/policy-file.js';
+import { enforcePolicy } from '../../io/policy-file.js';
 import { isRemoteUrl } from '../../io/remote/resolve.js';
 import { mergeReports, scanRemote } from '../../io/remote/scan-remote.js';
 import { scanFiles } from '../../io/scan-files.js';
-import { failingFindings, formatPolicyError, type PolicyOutcome } from '../../policy/index.js';
+import { failingFindings } from '../../policy/index.js';
 import { REPORT_FORMATS, renderReport } from '../../report/index.js';
 import { allRules } from '../../rules/catalog.js';
 import { TOOL } from '../../version.js';
 import { oneOf, parseSeverityFlag, SCAN_LIMIT_OPTIONS, scanLimitsFrom } from '../args.js';
 import { writeOutput } from '../output.js';
+import { loadPolicy, notePolicy, POLICY_OPTIONS } from '../policy.js';
 import { progressBar } from '../progress.js';
 import { type CliIO, type Command, EXIT, UsageError } from '../types.js';
 
@@ -53,8 +54,7 @@ export const scanCommand: Command = {
         output: { type: 'string', short: 'o' },
         ...SCAN_LIMIT_OPTIONS,
         'fail-on': { type: 'string' },
-        policy: { type: 'string' },
-        'no-policy': { type: 'boolean', default: false },
+        ...POLICY_OPTIONS,
         exclude: { type: 'string', multiple: true, default: [] },
         'no-progress': { type: 'boolean', default: false },
       },
@@ -62,22 +62,11 @@ export const scanCommand: Command = {
     if (positionals.length === 0) throw new UsageError('give at least one file or folder to scan');
     const format = oneOf(values.format, REPORT_FORMATS, '--format');
     const failOn = values['fail-on'] === undefined ? undefined : parseSeverityFlag(values['fail-on'], '--fail-on');
-    if (values.policy !== undefined && values['no-policy'])
-      throw new UsageError('give --policy or --no-policy, not both');
     const { limits, concurrency } = scanLimitsFrom(values);
 
     // The policy is read before any scanning: a broken warden.yaml is a usage error, reported at once.
-    const policy = await resolvePolicy({
-      ...(values.policy === undefined ? {} : { file: values.policy }),
-      disabled: values['no-policy'],
-      paths: positionals,
-      cwd: io.cwd,
-    });
-    if (!policy.ok) {
-      for (const e of policy.error) io.stderr(`${formatPolicyError(e)}\n`);
-      io.stderr('warden scan: invalid policy file (see docs/policy.md)\n');
-      return EXIT.error;
-    }
+    const policy = await loadPolicy(values, positionals, io, 'scan');
+    if (!policy) return EXIT.error;
 
     const bar = progressBar(io.stderr, io.isTTY && !values['no-progress'] && !io.env.CI);
     const urls = positionals.filter(isRemoteUrl);
@@ -96,13 +85,13 @@ export const scanCommand: Command = {
     const remote = urls.length ? await scanRemote(urls, { env: io.env, limits }) : undefined;
     for (const f of remote?.failures ?? []) io.stderr(`warden scan: ${f.message}\n`);
     const scanned = mergeReports(local, remote);
-    const outcome = await enforcePolicy(scanned, policy.value, io.cwd);
+    const outcome = await enforcePolicy(scanned, policy, io.cwd);
     if (!outcome.ok) {
-      io.stderr(`warden scan: ${policy.value.file}: ${outcome.error}\n`);
+      io.stderr(`warden scan: ${policy.file}: ${outcome.error}\n`);
       return EXIT.error;
     }
     const report = { ...scanned, findings: outcome.value.findings };
-    notePolicy(io, 'scan', policy.value.file, outcome.value);
+    notePolicy(io, 'scan', policy.file, outcome.value);
 
     const missing = report.targets.filter((t) => t.error?.code === 'not_found');
     for (const t of missing) io.stderr(`warden scan: ${t.error?.message}\n`);
@@ -124,16 +113,6 @@ export const scanCommand: Command = {
     return failingFindings(outcome.value, failOn).length > 0 ? EXIT.findings : EXIT.clean;
   },
 };
-
-/** One line on stderr so suppressed findings are never invisible, whatever the report format. */
-export function notePolicy(io: CliIO, command: string, file: string, outcome: PolicyOutcome): void {
-  if (!file) return;
-  const n = outcome.suppressed.length;
-  const expired = outcome.findings.filter((f) => f.ruleId === 'policy/expired-suppression').length;
-  const parts = [`policy ${file}`, `${n} finding${n === 1 ? '' : 's'} suppressed`];
-  if (expired > 0) parts.push(`${expired} expired suppression${expired === 1 ? '' : 's'} (failing)`);
-  io.stderr(`warden ${command}: ${parts.join(', ')}\n`);
-}
 
 export function exitFor(
   findings: readonly { severity: import('../../core/severity.js').Severity }[],
