@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
-import { nodeIO } from '../dist/cli/node-io.js';
+import { nodeIO, run } from '../dist/warden.js';
 
 process.exitCode = await run(process.argv.slice(2), nodeIO());

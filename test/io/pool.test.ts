@@ -1,7 +1,8 @@
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import type { FileScan } from '../../src/io/scan-file.js';
-import { runPool } from '../../src/io/scan-files.js';
+import { autoConcurrency, runPool } from '../../src/io/scan-files.js';
 
 const entry = (name: string) => ({ absPath: `/x/${name}`, displayPath: name, size: 1, siblings: [] });
 const UNRULY = new URL('./fixtures/unruly-worker.mjs', import.meta.url);
@@ -9,9 +10,25 @@ const UNRULY = new URL('./fixtures/unruly-worker.mjs', import.meta.url);
 async function pool(names: string[], timeBudgetMs = 200) {
   const results = new Map<string, FileScan>();
   const files = names.map(entry);
-  await runPool(files, { ...DEFAULT_LIMITS, timeBudgetMs }, 2, (i, r) => results.set(names[i]!, r), UNRULY);
+  await runPool(
+    files,
+    { ...DEFAULT_LIMITS, timeBudgetMs },
+    2,
+    (i, r) => results.set(names[i]!, r),
+    () => new Worker(UNRULY, { resourceLimits: { maxOldGenerationSizeMb: 512 }, stdout: false }),
+  );
   return results;
 }
+
+describe('autoConcurrency', () => {
+  it('adds workers only when the workload pays for their warm-up, never past the cores', () => {
+    expect(autoConcurrency(1, 10, 8)).toBe(1);
+    expect(autoConcurrency(2000, 400e6, 8)).toBe(1);
+    expect(autoConcurrency(9000, 400e6, 8)).toBe(3);
+    expect(autoConcurrency(10, 20 * 1024 ** 3, 8)).toBe(5);
+    expect(autoConcurrency(1e6, 0, 2)).toBe(2);
+  });
+});
 
 describe('worker pool', () => {
   it('answers every file exactly once when all goes well', async () => {

@@ -33,7 +33,8 @@ Options:
       --exclude GLOB        skip paths matching GLOB (repeatable); node_modules, virtualenvs and
                             caches are always skipped
       --max-file-size SIZE  skip model files larger than SIZE (e.g. 2GB); default: no limit
-      --concurrency N       worker threads for model scanning (default: number of cores)
+      --concurrency N       worker threads for model scanning (default: sized to the work, at most
+                            one per core)
       --time-budget SECS    give up on one model file after SECS seconds (default 120)
       --no-progress         never draw progress
   -h, --help                show this help

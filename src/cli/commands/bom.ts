@@ -24,7 +24,8 @@ Options:
   -o, --output FILE         write the BOM to FILE instead of standard output
       --fail-on SEVERITY    exit 1 when a scan finding is at least this severe (default: none)
       --max-file-size SIZE  do not scan files larger than SIZE (they are still hashed and listed)
-      --concurrency N       scan and hash threads (default: number of cores)
+      --concurrency N       scan and hash threads (default: scanning sized to the work, hashing
+                            one thread per core)
       --time-budget SECS    give up scanning one file after SECS seconds (default 120)
   -h, --help                show this help
 

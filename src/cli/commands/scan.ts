@@ -32,7 +32,8 @@ Options:
       --no-policy           ignore warden.yaml
       --max-file-size SIZE  skip files larger than SIZE (e.g. 2GB); default: no limit
       --exclude GLOB        skip paths matching GLOB (repeatable), e.g. --exclude '**/*.csv'
-      --concurrency N       worker threads (default: number of cores; 1 scans in-process)
+      --concurrency N       worker threads (default: one per ~4,000 files or 4 GiB, at most one
+                            per core; 1 scans in-process, without the worker's crash isolation)
       --time-budget SECS    give up on one file after SECS seconds (default 120)
       --no-progress         never draw the progress bar
   -h, --help                show this help

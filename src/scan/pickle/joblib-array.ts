@@ -5,7 +5,7 @@
  * array) without reading them.
  */
 
-import { CallResult, GlobalRef, preview, Seq, type Value } from './values.js';
+import { CallResult, GlobalRef, Seq, type Value } from './values.js';
 import { VmStop } from './vm-stop.js';
 
 const JOBLIB_WRAPPERS = new Set([
@@ -52,8 +52,11 @@ interface DtypeInfo {
 
 const KIND_SIZES: Readonly<Record<string, number>> = { b: 1, '?': 1 };
 
+/** Nesting of structured dtypes followed before giving up (and assuming an object field). */
+const MAX_FIELD_DEPTH = 16;
+
 /** The itemsize of a `numpy.dtype(...)` call value, from its BUILD state or its type string. */
-export function dtypeInfo(v: Value | undefined): DtypeInfo | undefined {
+export function dtypeInfo(v: Value | undefined, depth = 0): DtypeInfo | undefined {
   if (!(v instanceof CallResult)) return undefined;
   const args = v.args instanceof Seq ? v.args.items : [];
   const spec = args[0];
@@ -66,9 +69,26 @@ export function dtypeInfo(v: Value | undefined): DtypeInfo | undefined {
   const elsize = st[5];
   if (typeof elsize === 'number' && elsize > 0) {
     const fields = st[4];
-    return { itemsize: elsize, object: fields instanceof Seq && preview(fields).includes("'O") };
+    return { itemsize: elsize, object: fields instanceof Seq && hasObjectField(fields, depth + 1) };
   }
   const digits = m[2] ? Number(m[2]) : (KIND_SIZES[kind] ?? 0);
   if (!digits) return undefined;
   return { itemsize: kind === 'U' ? digits * 4 : digits, object: false };
+}
+
+/**
+ * Whether a structured dtype's fields hold an object dtype anywhere (numpy's `dtype.hasobject`,
+ * which makes joblib pickle the array instead of writing raw bytes). Walks the fields dict
+ * (name → (dtype, offset[, title])) and nested structured dtypes; too deep, or too many fields to
+ * keep, counts as objects, so a crafted dtype can never make the machine skip a nested pickle as
+ * raw bytes.
+ */
+function hasObjectField(v: Value, depth: number): boolean {
+  if (depth > MAX_FIELD_DEPTH) return true;
+  if (v instanceof CallResult) return dtypeInfo(v, depth)?.object ?? false;
+  if (!(v instanceof Seq)) return false;
+  // Entries dropped by the machine's keep caps could be the object field: assume they are.
+  if ((v.kind === 'dict' ? v.items.length / 2 : v.items.length) < v.count) return true;
+  for (const item of v.items) if (hasObjectField(item, depth + 1)) return true;
+  return false;
 }

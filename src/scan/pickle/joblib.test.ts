@@ -14,6 +14,8 @@ import {
 } from '../../../test/builders/pickle.js';
 import { DEFAULT_LIMITS } from '../../core/limits.js';
 import { analyzePickle } from './analyze.js';
+import { dtypeInfo } from './joblib-array.js';
+import { CallResult, GlobalRef, KeepBudget, Seq, type Value } from './values.js';
 
 const run = (b: Uint8Array) => analyzePickle(b, { limits: DEFAULT_LIMITS, path: 'm.joblib' });
 const hook = pk(str('hook'), global('subprocess', 'Popen'), MARK, str('id'), TUPLE, REDUCE, SETITEMS, STOP);
@@ -59,5 +61,47 @@ describe('joblib inline arrays', () => {
     const a = run(b);
     expect(a.error?.code).toBe('truncated');
     expect(a.findings.some((f) => f.ruleId === 'pickle/malformed' && f.severity === 'high')).toBe(true);
+  });
+});
+
+describe('joblib dtype of structured arrays', () => {
+  const budget = () => new KeepBudget(1_000_000);
+  const seq = (kind: 'tuple' | 'dict', ...items: Value[]) => {
+    const s = new Seq(kind, budget());
+    if (kind === 'dict')
+      for (let i = 0; i + 1 < items.length; i += 2) s.pushPair(items[i] as Value, items[i + 1] as Value);
+    else for (const v of items) s.push(v);
+    return s;
+  };
+  const dtypeGlobal = new GlobalRef('numpy dtype', 'numpy.dtype', 'numpy', 'dtype', false, false, 0, false);
+  /** `numpy.dtype(spec)` with numpy's BUILD state (3, '<', subarray, names, fields, elsize, alignment, flags). */
+  const dtype = (spec: string, fields: Value = null, elsize = -1) => {
+    const c = new CallResult(dtypeGlobal, seq('tuple', spec, false, true), 'reduce', 0);
+    c.state = seq('tuple', 3, '|', null, null, fields, elsize, 1, 0);
+    return c;
+  };
+  /** Fields dict of a structured dtype: name → (dtype, offset). */
+  const fields = (...f: [string, Value][]) =>
+    seq('dict', ...f.flatMap(([name, d], i) => [name, seq('tuple', d, i * 8)]));
+
+  it('a numeric record (sklearn tree nodes) is raw bytes', () => {
+    const nodes = fields(['left', dtype('i8')], ['threshold', dtype('f8')], ['impurity', dtype('f8')]);
+    expect(dtypeInfo(dtype('V24', nodes, 24))).toEqual({ itemsize: 24, object: false });
+  });
+
+  it('an object field makes the array a nested pickle, however many fields come before it', () => {
+    const rec = fields(['a', dtype('f8')], ['b', dtype('i4')], ['payload', dtype('O8')]);
+    expect(dtypeInfo(dtype('V24', rec, 24))?.object).toBe(true);
+    // More fields than the machine keeps: the unseen ones may hold objects.
+    const many = Array.from({ length: 400 }, (_, i): [string, Value] => [`f${i}`, dtype('f8')]);
+    expect(dtypeInfo(dtype('V3200', fields(...many), 3200))?.object).toBe(true);
+  });
+
+  it('an object field inside a nested record counts, and absurd nesting is assumed to hide one', () => {
+    const inner = dtype('V8', fields(['o', dtype('O8')]), 8);
+    expect(dtypeInfo(dtype('V16', fields(['x', dtype('f8')], ['inner', inner]), 16))?.object).toBe(true);
+    let deep: Value = dtype('f8');
+    for (let i = 0; i < 40; i++) deep = dtype('V8', fields(['n', deep]), 8);
+    expect(dtypeInfo(deep)?.object).toBe(true);
   });
 });
