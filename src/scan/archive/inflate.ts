@@ -1,8 +1,10 @@
 import zlib from 'node:zlib';
 import type { ByteSource } from '../../core/byte-source.js';
-import { CappedSink, type Caps, type Decompressed, overCap, type StopReason } from './caps.js';
+import { CappedSink, type Caps, type Decompressed, overCap, RATIO_FLOOR_BYTES, type StopReason } from './caps.js';
 
 const CHUNK = 64 * 1024;
+/** Compressed inputs up to this size are first inflated in one synchronous call. */
+const ONE_SHOT_INPUT = 1 << 20;
 
 interface Pass {
   readonly sink: CappedSink;
@@ -94,6 +96,11 @@ export async function inflateRawCapped(
   caps: Caps,
   signal?: AbortSignal,
 ): Promise<Decompressed> {
+  const n = Math.max(0, Math.min(length, src.size - offset));
+  if (n <= ONE_SHOT_INPUT) {
+    const whole = oneShot(await src.read(offset, n), caps);
+    if (whole) return whole;
+  }
   let p = await pass(src, offset, length, caps, Number.POSITIVE_INFINITY, CHUNK, signal);
   for (const fine of [1024, 1]) {
     if (p.failedAt === undefined || p.stopped) break;
@@ -108,4 +115,27 @@ export async function inflateRawCapped(
     ...(p.stopped ? { stopped: p.stopped } : {}),
     ...(error && !p.stopped ? { error } : {}),
   };
+}
+
+/**
+ * The common case, a small well-formed stream whose output stays under every cap, in one
+ * synchronous call: the streaming pass costs a thread-pool round trip per 64 KiB chunk, which was
+ * most of the time of scanning compressed joblib files. Anything else (a cap reached, a corrupt or
+ * truncated stream) returns undefined and goes through the streaming pass, which keeps the output
+ * decoded before a bad byte and stops bombs exactly at the cap.
+ */
+function oneShot(input: Uint8Array, caps: Caps): Decompressed | undefined {
+  // Below the ratio floor only the size cap applies; at or past either bound, stream.
+  const bound = Math.min(caps.maxBytes, RATIO_FLOOR_BYTES);
+  if (bound < 1) return undefined;
+  try {
+    const { buffer, engine } = zlib.inflateRawSync(input, { maxOutputLength: bound, info: true }) as unknown as {
+      buffer: Buffer;
+      engine: { bytesWritten: number };
+    };
+    if (buffer.length >= bound) return undefined;
+    return { data: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length), bytesIn: engine.bytesWritten };
+  } catch {
+    return undefined;
+  }
 }
