@@ -4,7 +4,7 @@
  * by a byte cap and a wall-clock deadline enforced through tree-sitter's progress callback.
  */
 import { createRequire } from 'node:module';
-import { Language, type Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import { err, ok, type ParseError, parseError, type Result } from '../../core/result.js';
 
 export interface PythonParseOptions {
@@ -21,10 +21,13 @@ export const DEFAULT_PYTHON_TIMEOUT_MS = 10_000;
 let shared: Promise<Parser> | undefined;
 
 async function load(): Promise<Parser> {
+  // Imported on first use: most scans meet no Python file, and loading the module costs ~10 ms
+  // of every `warden scan` start-up.
+  const ts = await import('web-tree-sitter');
   const require = createRequire(import.meta.url);
-  await Parser.init();
-  const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
-  const parser = new Parser();
+  await ts.Parser.init();
+  const language = await ts.Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+  const parser = new ts.Parser();
   parser.setLanguage(language);
   return parser;
 }

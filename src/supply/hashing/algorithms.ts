@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createBLAKE3 } from 'hash-wasm';
 
 /**
  * Hash identifiers as the OMS reference implementation writes them in `hash_type` and
@@ -45,6 +44,8 @@ export async function createHasher(alg: HashAlgorithm): Promise<StreamHasher> {
       digest: () => new Uint8Array(h.digest()),
     };
   }
+  // Imported on first use: its inlined WebAssembly costs ~10 ms to load, and few commands hash.
+  const { createBLAKE3 } = await import('hash-wasm');
   const b3 = await createBLAKE3();
   b3.init();
   return {
