@@ -2,7 +2,7 @@
  * Gateway overhead at 200 concurrent streams:
  *
  *   node --import tsx bench/gateway-overhead.ts [--concurrency 200] [--requests 3000] [--tokens 64] [--pace 20]
- *                                              [--mode full|proxy]
+ *                                              [--mode full|proxy] [--pin on|off] [--arrivals staggered|herd]
  *
  * Three processes on 127.0.0.1: the scripted OpenAI-compatible upstream (test/gateway/upstream.ts), the
  * gateway with its default policy (injection block, request redaction, output leak blocking with the
@@ -11,10 +11,22 @@
  * long with `pace` ms between chunks as a model would emit them, and times every request from send to
  * the last byte. Direct-to-upstream and via-gateway phases alternate (D G D G) after a warm-up of each, so
  * drift on a shared machine hits both. Reported: p50/p99 total time per mode and the added latency
- * (gateway minus direct), per-chunk transit time (the
- * upstream stamps each event with its send time; the client subtracts it on arrival), plus time to first content byte, which the holdback delays by design.
+ * (gateway minus direct), per-chunk transit time (the upstream stamps each event with its send time; the
+ * client subtracts it on arrival), time to first content byte (which the holdback delays by design), and
+ * the gateway's CPU time and event-loop delay.
+ *
+ * `--pin on` (default when `taskset` exists and there are at least 2 CPUs) runs the gateway alone on the
+ * last CPU and the load generator plus the upstream on CPU 0, in every phase: the direct and the gateway
+ * phases face the same CPU for client and upstream, and the gateway's latency is its own work rather
+ * than waiting for a CPU the other two processes hold. Other work on the machine is not pinned.
+ *
+ * `--arrivals staggered` (default) starts the clients spread over one stream's duration, as independent
+ * clients arrive; `herd` starts all of them at once, and since every stream lasts as long, they keep
+ * arriving in bursts of `concurrency` requests. Each phase measures `requests / 2` requests and runs
+ * `concurrency` more before and after them, so every measured request runs at full concurrency.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,24 +42,47 @@ const { values } = parseArgs({
     pace: { type: 'string', default: '20' },
     /** `full` (default policy) or `proxy` (every check off: the cost of the hop alone). */
     mode: { type: 'string', default: 'full' },
+    pin: { type: 'string', default: 'on' },
+    arrivals: { type: 'string', default: 'staggered' },
   },
 });
 
-function child(args: string[]): Promise<{ proc: ChildProcess; port: number }> {
+/** CPU sets for the two sides, or undefined when pinning is off or impossible here. */
+function cpuPlan(): { clientSide: string; gateway: string } | undefined {
+  if (values.pin !== 'on' || cpus().length < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  return { clientSide: '0', gateway: String(cpus().length - 1) };
+}
+const plan = values.role ? undefined : cpuPlan();
+
+function child(args: string[], cpu?: string): Promise<{ proc: ChildProcess; port: number }> {
   // BENCH_GW_PROF=DIR writes a V8 CPU profile of the gateway process there (for finding hot spots).
   const prof =
     process.env.BENCH_GW_PROF && args[1] === 'gateway'
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GW_PROF}`]
       : [];
-  const proc = spawn(process.execPath, [...prof, '--import', 'tsx', import.meta.filename, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
+  // BENCH_GW_FLAGS adds Node flags to the gateway process only (e.g. GC tuning experiments).
+  const flags = args[1] === 'gateway' ? (process.env.BENCH_GW_FLAGS ?? '').split(' ').filter(Boolean) : [];
+  const node = [process.execPath, ...prof, ...flags, '--import', 'tsx', import.meta.filename, ...args];
+  // taskset execs node in place, so the child's pid (and kill) stay the node process's.
+  const [cmd, ...argv] = cpu ? ['taskset', '-c', cpu, ...node] : node;
+  const proc = spawn(cmd!, argv, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     let buf = '';
+    let ready = false;
     proc.stdout!.on('data', (c) => {
+      // After the port line, whatever the child prints (e.g. --trace-gc through BENCH_GW_FLAGS) goes to stderr.
+      if (ready) return void process.stderr.write(c);
       buf += c;
       const m = /PORT (\d+)/.exec(buf);
-      if (m) resolve({ proc, port: Number(m[1]) });
+      if (m) {
+        ready = true;
+        resolve({ proc, port: Number(m[1]) });
+      }
     });
     proc.once('exit', (code) => reject(new Error(`child exited ${code}`)));
   });
@@ -112,15 +147,25 @@ function one(agent: http.Agent, port: number, id: string, key: string, tokens: n
   });
 }
 
+/**
+ * One phase against `port`: `n` measured requests, with `conc` unmeasured ones before (the ramp-up) and
+ * after (so the last measured requests still share the server with `conc` - 1 others).
+ */
 async function phase(port: number, label: string, n: number, conc: number, tokens: number, pace: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: conc });
   const out: Timing[] = [];
+  const total = n + 2 * conc;
   let next = 0;
+  // Staggered: worker w starts w/conc of a stream's duration late, so arrivals are spread as independent
+  // clients' are; streams all last as long, so the spread persists for the whole phase.
+  const spread = values.arrivals === 'herd' ? 0 : ((tokens + 3) * pace) / conc;
   // One API key per client, as real traffic has: the default per-key limits stay on and are exercised.
   const worker = async (_: unknown, w: number) => {
-    while (next < n) {
+    if (spread) await new Promise((r) => setTimeout(r, w * spread));
+    while (next < total) {
       const i = next++;
-      out.push(await one(agent, port, `${label}-${i}`, `bench-key-${w}`, tokens, pace));
+      const t = await one(agent, port, `${label}-${i}`, `bench-key-${w}`, tokens, pace);
+      if (i >= conc && i < conc + n) out.push(t);
     }
   };
   const t0 = performance.now();
@@ -139,8 +184,13 @@ async function main(): Promise<void> {
   const n = Number(values.requests);
   const tokens = Number(values.tokens);
   const pace = Number(values.pace);
-  const up = await child(['--role', 'upstream']);
-  const gw = await child(['--role', 'gateway', '--upstream', `http://127.0.0.1:${up.port}`, '--mode', values.mode]);
+  // The load generator pins itself (all its threads) first; the upstream gets the same CPU.
+  if (plan) execFileSync('taskset', ['-a', '-cp', plan.clientSide, String(process.pid)], { stdio: 'ignore' });
+  const up = await child(['--role', 'upstream'], plan?.clientSide);
+  const gw = await child(
+    ['--role', 'gateway', '--upstream', `http://127.0.0.1:${up.port}`, '--mode', values.mode!],
+    plan?.gateway,
+  );
   process.on('exit', () => {
     gw.proc.kill('SIGINT');
     up.proc.kill('SIGTERM');
@@ -149,20 +199,41 @@ async function main(): Promise<void> {
     `gateway overhead (${values.mode} policy): ${conc} concurrent streams, ${n} requests per phase, ${tokens} words per stream, ${pace} ms between chunks`,
   );
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    plan
+      ? `pinned: load generator + upstream on CPU ${plan.clientSide}, gateway on CPU ${plan.gateway} (every phase)`
+      : 'not pinned: the three processes share every CPU',
+  );
+  console.log(`arrivals: ${values.arrivals}`);
   // Warm-up: JIT, connection pools, the guard's tables.
-  await phase(up.port, 'warm-d', conc, conc, tokens, pace);
-  await phase(gw.port, 'warm-g', conc * 2, conc, tokens, pace);
+  await phase(up.port, 'warm-d', 0, conc, tokens, pace);
+  await phase(gw.port, 'warm-g', 0, conc, tokens, pace);
   const direct: Timing[] = [];
   const via: Timing[] = [];
-  const cpuBefore = await gatewayCpu(gw.proc);
   let gwWall = 0;
+  let gwStreams = 0;
+  let userMs = 0;
+  let sysMs = 0;
+  const gwCpuNo = plan ? Number(plan.gateway) : -1;
+  const onGwCpu = { busy: 0, softirq: 0, steal: 0 };
+  let stats: GatewayStats | undefined;
   for (let round = 0; round < 2; round++) {
     direct.push(...(await phase(up.port, `d${round}`, n / 2, conc, tokens, pace)).timings);
+    // Gateway CPU time, event-loop delay and its CPU's load are taken over the gateway phases only.
+    const before = await gatewayStats(gw.proc, 'start');
+    const cpuBefore = cpuTicks(gwCpuNo);
     const g = await phase(gw.port, `g${round}`, n / 2, conc, tokens, pace);
+    const cpuAfter = cpuTicks(gwCpuNo);
+    stats = await gatewayStats(gw.proc, 'stop');
+    userMs += (stats.cpu.user - before.cpu.user) / 1000;
+    sysMs += (stats.cpu.system - before.cpu.system) / 1000;
+    onGwCpu.busy += cpuAfter.busy - cpuBefore.busy;
+    onGwCpu.steal += cpuAfter.steal - cpuBefore.steal;
+    onGwCpu.softirq += cpuAfter.softirq - cpuBefore.softirq;
+    gwStreams += n / 2 + 2 * conc;
     via.push(...g.timings);
     gwWall += g.wallMs;
   }
-  const cpuAfter = await gatewayCpu(gw.proc);
   const row = (name: string, t: Timing[]) => ({
     name,
     p50: pct(
@@ -203,13 +274,28 @@ async function main(): Promise<void> {
       `  via gateway  p50 ${pct(gT, 50).toFixed(2)} ms, p99 ${pct(gT, 99).toFixed(2)} ms\n` +
       `  added        p50 ${(pct(gT, 50) - pct(dT, 50)).toFixed(2)} ms, p99 ${(pct(gT, 99) - pct(dT, 99)).toFixed(2)} ms (target p99 < 3 ms)`,
   );
-  const cpuMs = (cpuAfter.cpu.user + cpuAfter.cpu.system - cpuBefore.cpu.user - cpuBefore.cpu.system) / 1000;
+  const cpuMs = userMs + sysMs;
+  const st = stats!;
+  // The gateway phases served `gwStreams` streams (measured ones plus their ramp-up and drain).
   console.log(
-    `gateway CPU: ${(cpuMs / via.length).toFixed(3)} ms per stream (${((100 * cpuMs) / gwWall).toFixed(0)}% of one core during its phases); ` +
-      `events written ${cpuAfter.events.written}, dropped ${cpuAfter.events.dropped}`,
+    `gateway CPU: ${(cpuMs / gwStreams).toFixed(3)} ms per stream (user ${(userMs / gwStreams).toFixed(3)}, system ${(sysMs / gwStreams).toFixed(3)}; ` +
+      `${((100 * cpuMs) / gwWall).toFixed(0)}% of one core during its phases); ` +
+      `events written ${st.events.written}, dropped ${st.events.dropped}`,
   );
+  if (plan) {
+    // What else ran on the gateway's CPU: network softirq work (loopback delivery, partly the gateway's
+    // own traffic), other processes (other sessions on a shared machine), and time the hypervisor took.
+    const pc = (ms: number) => `${((100 * ms) / gwWall).toFixed(0)}%`;
+    const other = Math.max(0, onGwCpu.busy - onGwCpu.softirq - cpuMs);
+    console.log(
+      `CPU ${plan.gateway} during the gateway phases: busy ${pc(onGwCpu.busy)} = gateway ${pc(cpuMs)} + softirq ` +
+        `${pc(onGwCpu.softirq)} + other processes ${pc(other)}; steal ${pc(onGwCpu.steal)}`,
+    );
+  }
   console.log(
-    `gateway event-loop delay during the measured phases: p50 ${cpuAfter.loop.p50.toFixed(2)} ms, p99 ${cpuAfter.loop.p99.toFixed(2)} ms`,
+    `gateway event-loop delay during the measured phases (lateness of a 1 ms timer): p50 ${st.loop.p50.toFixed(2)} ms, ` +
+      `p99 ${st.loop.p99.toFixed(2)} ms, max ${st.loop.max.toFixed(2)} ms` +
+      (st.affinity ? ` (gateway CPUs: ${st.affinity})` : ''),
   );
   gw.proc.kill('SIGINT');
   up.proc.kill('SIGTERM');
@@ -218,14 +304,27 @@ async function main(): Promise<void> {
 interface GatewayStats {
   cpu: NodeJS.CpuUsage;
   events: { written: number; dropped: number };
-  loop: { p50: number; p99: number };
+  loop: { p50: number; p99: number; max: number };
+  affinity?: string;
 }
 
-function gatewayCpu(proc: ChildProcess): Promise<GatewayStats> {
+function gatewayStats(proc: ChildProcess, what: 'start' | 'stop'): Promise<GatewayStats> {
   return new Promise((resolve) => {
     proc.once('message', (m) => resolve(m as GatewayStats));
-    proc.send('cpu');
+    proc.send(what);
   });
+}
+
+/** Busy and steal time of one CPU from /proc/stat, in ms (USER_HZ = 100 on Linux). */
+function cpuTicks(cpu: number): { busy: number; softirq: number; steal: number } {
+  if (cpu < 0) return { busy: 0, softirq: 0, steal: 0 };
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`cpu${cpu} `));
+  const f = line?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  // user nice system idle iowait irq softirq steal …
+  const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0);
+  return { busy: busy * 10, softirq: (f[6] ?? 0) * 10, steal: (f[7] ?? 0) * 10 };
 }
 
 // Dispatch last: every module-level constant above is initialised by now.
@@ -242,19 +341,29 @@ if (values.role === 'upstream') {
   const policy = gatewayPolicy(values.mode === 'proxy' ? { defaults: off } : {});
   const gw = createGateway({ upstream: values.upstream!, policy, onEvent: (e) => sink.write(e) });
   const a = await gw.listen(0, '127.0.0.1');
-  const { monitorEventLoopDelay } = await import('node:perf_hooks');
-  const eld = monitorEventLoopDelay({ resolution: 1 });
-  eld.enable();
+  // The CPUs this process may run on, read back from the kernel: proof the pinning took.
+  const affinity = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+  // Event-loop delay: how late a 1 ms timer fires (µs beyond its interval), recorded only between start and
+  // stop (the gateway phases): what the gateway's own work and its waits for the CPU hold up.
+  const { createHistogram } = await import('node:perf_hooks');
+  const late = createHistogram();
+  let recording = false;
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    if (recording) late.record(Math.max(1, Math.round((now - last - 1) * 1000)));
+    last = now;
+    setTimeout(tick, 1);
+  };
+  tick();
   process.stdout.write(`PORT ${a.port}\n`);
   // Exit through process.exit so --cpu-prof gets to write its profile.
   process.once('SIGINT', () => process.exit(0));
   process.on('message', (m) => {
-    if (m === 'cpu') {
-      // Event-loop delay inside the gateway: what its own work blocks, apart from OS scheduling.
-      const loop = { p50: eld.percentile(50) / 1e6, p99: eld.percentile(99) / 1e6 };
-      eld.reset();
-      process.send?.({ cpu: process.cpuUsage(), events: sink.stats, loop });
-    }
+    if (m === 'start') recording = true;
+    if (m === 'stop') recording = false;
+    const loop = { p50: late.percentile(50) / 1e3, p99: late.percentile(99) / 1e3, max: late.max / 1e3 };
+    process.send?.({ cpu: process.cpuUsage(), events: sink.stats, loop, affinity });
   });
 } else {
   await main();

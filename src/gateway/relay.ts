@@ -9,7 +9,7 @@ import { SseParser } from './sse.js';
 import { blockedStreamEvent, StreamGuard, streamErrorEvent } from './stream-guard.js';
 import { responseSlots } from './texts.js';
 import type { GatewayPolicy, RoutePolicy } from './types.js';
-import { passHeaders } from './upstream.js';
+import { type Cancel, passHeaders } from './upstream.js';
 
 export interface RelayArgs {
   readonly res: ServerResponse;
@@ -19,7 +19,7 @@ export interface RelayArgs {
   readonly policy: GatewayPolicy;
   readonly route: RoutePolicy;
   readonly out: OutputContext;
-  readonly abort: AbortController;
+  readonly cancel: Cancel;
   readonly limiter: KeyLimiter;
 }
 
@@ -35,16 +35,26 @@ export function relay(a: RelayArgs): Promise<void> {
   return relayBody(a);
 }
 
-/** Restarts on every chunk; fires when the upstream goes quiet for `ms`. */
+/**
+ * Fires when the upstream goes quiet for `ms`. A touch per chunk only records the time; the one timer
+ * re-arms itself for the remainder when it finds activity, instead of being moved in the timer list on
+ * every chunk.
+ */
 function idleTimer(ms: number, onIdle: () => void): { touch(): void; stop(): void } {
-  let t = setTimeout(onIdle, ms);
+  let last = performance.now();
+  const check = () => {
+    const quiet = performance.now() - last;
+    if (quiet >= ms) onIdle();
+    else t = setTimeout(check, ms - quiet);
+  };
+  let t: NodeJS.Timeout | undefined = setTimeout(check, ms);
   return {
     touch() {
-      t.refresh();
+      last = performance.now();
     },
     stop() {
       clearTimeout(t);
-      t = undefined as unknown as NodeJS.Timeout;
+      t = undefined;
     },
   };
 }
@@ -251,7 +261,7 @@ function relayStream(a: RelayArgs): Promise<void> {
         if (s === undefined) {
           x.guardMs += performance.now() - g0;
           write(chunk);
-          a.abort.abort(new Error('output blocked'));
+          a.cancel.cancel(new Error('output blocked'));
           const cats = sg.verdict.toVerdict('block').categories.join(', ');
           finish(
             blockedStreamEvent(a.kind, `The completion was cut by the gateway's output policy (${cats}).`),

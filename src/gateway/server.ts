@@ -13,7 +13,7 @@ import { describe, sendError } from './respond.js';
 import { matchRoute } from './routes.js';
 import { requestSlots, systemTexts } from './texts.js';
 import type { GatewayEvent, GatewayPolicy } from './types.js';
-import { createUpstream, UpstreamTimeoutError } from './upstream.js';
+import { Cancel, createUpstream, UpstreamTimeoutError } from './upstream.js';
 
 export interface GatewayOptions {
   /** Base URL of the OpenAI-compatible upstream (`http://127.0.0.1:8000` or `https://api.openai.com/v1`). */
@@ -97,12 +97,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
       route?.path ?? 'unknown',
       t0,
     );
-    const abort = new AbortController();
+    const cancel = new Cancel();
     let done = false;
     res.once('close', () => {
       if (!res.writableFinished) {
         x.clientAborted = true;
-        abort.abort(new Error('client disconnected'));
+        cancel.cancel(new Error('client disconnected'));
       }
       if (!done) {
         done = true;
@@ -201,7 +201,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         path: req.url ?? route.path,
         headers: req.headers,
         body,
-        signal: abort.signal,
+        cancel,
         timeoutMs: policy.upstreamTimeoutMs,
         requestId: x.id,
       });
@@ -213,7 +213,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     x.upstreamMs = clock() - tu;
     x.upstreamStatus = upstreamRes.statusCode ?? 0;
     const out = outputContext(guard, rp.output, system, session, rp.data.response);
-    await relay({ res, upstreamRes, x, kind: route.kind, policy, route: rp, out, abort, limiter });
+    await relay({ res, upstreamRes, x, kind: route.kind, policy, route: rp, out, cancel, limiter });
   }
 
   const server = http.createServer(

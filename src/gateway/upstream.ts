@@ -20,13 +20,34 @@ export class UpstreamTimeoutError extends Error {
   override readonly name = 'UpstreamTimeoutError';
 }
 
+/**
+ * Cancels one upstream exchange (client gone, stream cut). Does what an AbortController's signal would,
+ * without the per-request cost of wiring an AbortSignal into node:http.
+ */
+export class Cancel {
+  reason: Error | undefined;
+  private hook: ((e: Error) => void) | undefined;
+
+  cancel(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.hook?.(reason);
+  }
+
+  /** `f` runs on cancel, at once if it already happened. */
+  onCancel(f: (e: Error) => void): void {
+    this.hook = f;
+    if (this.reason) f(this.reason);
+  }
+}
+
 export interface UpstreamRequest {
   readonly method: string;
   /** Incoming path with query, e.g. `/v1/chat/completions?x=1`. */
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body?: Buffer | undefined;
-  readonly signal: AbortSignal;
+  readonly cancel: Cancel;
   /** Milliseconds until the response headers must have arrived. */
   readonly timeoutMs: number;
   readonly requestId: string;
@@ -87,7 +108,6 @@ export function createUpstream(baseUrl: string, opts: UpstreamOptions = {}): Ups
             path: join(r.path),
             headers,
             agent,
-            signal: r.signal,
           },
           (res) => {
             clearTimeout(timer);
@@ -102,7 +122,9 @@ export function createUpstream(baseUrl: string, opts: UpstreamOptions = {}): Ups
           clearTimeout(timer);
           reject(e);
         });
-        req.end(r.body);
+        // Destroying the request also ends its response, mid-stream included.
+        r.cancel.onCancel((e) => req.destroy(e));
+        if (!req.destroyed) req.end(r.body);
       });
     },
   };

@@ -76,6 +76,18 @@ describe('gateway failures', () => {
     expect(e.error).toBe('upstream_timeout');
   });
 
+  it('does not cut a slow stream whose gaps stay under the idle timeout, however long it runs', async () => {
+    // 8 gaps of 120 ms: about 1 s in all, over three idle timeouts, but never 300 ms quiet.
+    const chunks = 'one two three four five six seven eight'.split(' ').map((w) => `${w} `);
+    rig.up.plan('up-slow', { kind: 'sse', chunks, delayMs: 120 });
+    const r = await call(rig.base, '/v1/chat/completions', { id: 'up-slow', body: chatBody('x', { stream: true }) });
+    const s = parseStream(r.text);
+    expect(s.errors).toHaveLength(0);
+    expect(s.done).toBe(true);
+    expect(s.content).toBe(chunks.join(''));
+    expect((await eventFor(rig, 'up-slow')).error).toBeUndefined();
+  });
+
   it('ends a stream the upstream drops midway with an SSE upstream_error event', async () => {
     rig.up.plan('up-drop', { kind: 'sse', chunks: 'one two three four five six'.split(' '), resetAfter: 2 });
     const r = await call(rig.base, '/v1/chat/completions', { id: 'up-drop', body: chatBody('x', { stream: true }) });
