@@ -57,7 +57,9 @@ if [ -f "$sarif" ]; then
   # Count results per level from the SARIF itself; no second scan for the summary.
   summary="$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-    const results = (r.runs || []).flatMap((run) => run.results || []);
+    // Results suppressed by the policy (SARIF `suppressions`) are shown as dismissed, not counted.
+    const results = (r.runs || []).flatMap((run) => run.results || [])
+      .filter((x) => !(x.suppressions || []).some((s) => s.status !== "rejected"));
     const by = {};
     for (const x of results) by[x.level || "warning"] = (by[x.level || "warning"] || 0) + 1;
     console.log(results.length);

@@ -48,7 +48,10 @@ export function sarifToGitlab(sarif) {
   const rules = new Map((driver.rules ?? []).map((r) => [r.id, r]));
   const tool = { id: 'warden', name: 'Warden', version: driver.version ?? '0.0.0', vendor: { name: 'Warden' } };
   const invocation = run.invocations?.[0] ?? {};
-  const vulnerabilities = (run.results ?? []).map((r) => {
+  // Results the policy suppressed (SARIF `suppressions`, accepted) stay in the SARIF as an audit
+  // trail; they are not open vulnerabilities.
+  const active = (run.results ?? []).filter((r) => !(r.suppressions ?? []).some((x) => x.status !== 'rejected'));
+  const vulnerabilities = active.map((r) => {
     const rule = rules.get(r.ruleId);
     const loc = r.locations?.[0]?.physicalLocation;
     const file = decodeURIComponent(loc?.artifactLocation?.uri ?? 'unknown');

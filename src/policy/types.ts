@@ -1,5 +1,8 @@
 import type { Finding } from '../core/finding.js';
 import type { Severity } from '../core/severity.js';
+import type { SuppressedFinding } from '../core/suppressed.js';
+
+export type { SuppressedFinding };
 
 export type Threshold = Severity | 'none';
 
@@ -93,13 +96,6 @@ export interface SignatureEvidence {
   readonly signature: string;
   readonly status: 'present' | 'verified' | 'invalid';
   readonly detail?: string;
-}
-
-export interface SuppressedFinding {
-  readonly finding: Finding;
-  readonly reason: string;
-  /** YYYY-MM-DD, or `never` for standing policy (overrides, PII-allowed columns). */
-  readonly expires: string;
 }
 
 export interface PolicyOutcome {

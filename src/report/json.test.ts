@@ -36,10 +36,18 @@ describe('JSON reporter', () => {
     expect(published(data)).toBe(true);
   });
 
-  it('starts at schemaVersion 1.0.0 and carries the tool and command', () => {
+  it('rejects a suppressed finding without its reason (the schema check can fail)', () => {
+    const data = toJsonReport(SAMPLE_INPUT);
+    const [first, ...rest] = data.suppressed ?? [];
+    const { reason: _, ...noReason } = first!;
+    expect(published({ ...data, suppressed: [noReason, ...rest] })).toBe(false);
+    expect(published({ ...data, suppressed: [{ ...first, expires: 'soon' }, ...rest] })).toBe(false);
+  });
+
+  it('is at schemaVersion 1.1.0 and carries the tool and command', () => {
     const r = toJsonReport(SAMPLE_INPUT);
-    expect(JSON_SCHEMA_VERSION).toBe('1.0.0');
-    expect(r.schemaVersion).toBe('1.0.0');
+    expect(JSON_SCHEMA_VERSION).toBe('1.1.0');
+    expect(r.schemaVersion).toBe('1.1.0');
     expect(r.tool).toEqual({ name: 'warden', version: '0.0.0-test' });
     expect(r.command).toBe(SAMPLE_INPUT.command);
     expect(toJsonReport(EMPTY_INPUT)).not.toHaveProperty('command');
@@ -53,6 +61,7 @@ describe('JSON reporter', () => {
         findings: [...SAMPLE_INPUT.report.findings].reverse(),
         targets: [...SAMPLE_INPUT.report.targets].reverse(),
       },
+      suppressed: [...(SAMPLE_INPUT.suppressed ?? [])].reverse(),
     };
     expect(renderJson(reversed)).toBe(renderJson(SAMPLE_INPUT));
   });
@@ -64,8 +73,33 @@ describe('JSON reporter', () => {
     expect(summary.byRule['pickle/unsafe-global']).toBe(3);
     expect(summary.targets).toEqual({ total: 10, files: 7, members: 3, ok: 6, partial: 1, error: 1, skipped: 2 });
     expect(summary.bytesRead).toBe(78_256);
-    expect(rules.map((r) => r.id)).toEqual(Object.keys(summary.byRule));
+    // data/pii is only in `suppressed`: described in `rules`, never counted in the summary.
+    expect(rules.map((r) => r.id)).toEqual([...Object.keys(summary.byRule), 'data/pii'].sort());
+    expect(summary.findings).toBe(SAMPLE_INPUT.report.findings.length);
+    expect(summary.byRule['code/torch-load-unsafe']).toBe(1);
     expect(toJsonReport(EMPTY_INPUT).summary.highestSeverity).toBeNull();
+  });
+
+  it('lists suppressed findings apart from findings, with reason and expiry, in report order', () => {
+    const r = toJsonReport(SAMPLE_INPUT);
+    expect(r.suppressed).toEqual([
+      {
+        ruleId: 'data/pii',
+        severity: 'medium',
+        path: 'data/users.csv',
+        line: 2,
+        message: 'Column "contact" holds email addresses (40 of 40 rows)',
+        evidence: 'j***@example.com',
+        references: [{ type: 'cwe', id: 'CWE-359', url: 'https://cwe.mitre.org/data/definitions/359.html' }],
+        scanner: 'data',
+        reason: 'data.pii_allowed_columns: contact',
+        expires: 'never',
+      },
+      expect.objectContaining({ ruleId: 'code/torch-load-unsafe', path: 'src/eval.py', expires: '2026-06-30' }),
+    ]);
+    expect(r.findings.some((f) => f.path === 'src/eval.py' || f.path === 'data/users.csv')).toBe(false);
+    expect(toJsonReport({ ...SAMPLE_INPUT, suppressed: [] })).not.toHaveProperty('suppressed');
+    expect(toJsonReport(EMPTY_INPUT)).not.toHaveProperty('suppressed');
   });
 
   it('documents every field of the schema in docs/report-format.md', () => {

@@ -11,7 +11,7 @@ import type { ReportInput } from './types.js';
  * removed, renamed or changes type or meaning, or a closed enum gains a value; MINOR when an
  * optional field or an open-set value is added; PATCH for documentation and schema fixes only.
  */
-export const JSON_SCHEMA_VERSION = '1.0.0';
+export const JSON_SCHEMA_VERSION = '1.1.0';
 
 export interface JsonReference {
   readonly type: Reference['type'];
@@ -30,6 +30,13 @@ export interface JsonFinding {
   readonly evidence?: string;
   readonly references: readonly JsonReference[];
   readonly scanner?: string;
+}
+
+/** A finding the policy set aside: the finding's fields plus why, and until when. */
+export interface JsonSuppressedFinding extends JsonFinding {
+  readonly reason: string;
+  /** YYYY-MM-DD, or `never` for standing policy. */
+  readonly expires: string;
 }
 
 export interface JsonRule {
@@ -51,6 +58,8 @@ export interface JsonReport {
   readonly summary: ReportSummary;
   readonly targets: readonly TargetResult[];
   readonly findings: readonly JsonFinding[];
+  /** Since 1.1.0; present only when the policy suppressed something. */
+  readonly suppressed?: readonly JsonSuppressedFinding[];
   readonly rules: readonly JsonRule[];
 }
 
@@ -58,8 +67,11 @@ export interface JsonReport {
 export function toJsonReport(input: ReportInput): JsonReport {
   const { report } = input;
   const findings = [...report.findings].sort(compareFindings).map(jsonFinding);
+  const suppressed = [...(input.suppressed ?? [])]
+    .sort((a, b) => compareFindings(a.finding, b.finding))
+    .map((s) => ({ ...jsonFinding(s.finding), reason: s.reason, expires: s.expires }));
   const known = ruleIndex(input.rules);
-  const rules = [...new Set(findings.map((f) => f.ruleId))].sort().flatMap((id) => {
+  const rules = [...new Set([...findings, ...suppressed].map((f) => f.ruleId))].sort().flatMap((id) => {
     const r = known.get(id);
     return r ? [jsonRule(r)] : [];
   });
@@ -72,6 +84,7 @@ export function toJsonReport(input: ReportInput): JsonReport {
     summary: summarize(report),
     targets: sortTargets(report.targets).map(jsonTarget),
     findings,
+    ...(suppressed.length > 0 ? { suppressed } : {}),
     rules,
   };
 }

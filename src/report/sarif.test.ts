@@ -45,6 +45,21 @@ const archiveOnly = withFindings(
   [{ path: 'model.pt', member: 'archive/data.pkl', format: 'pickle', status: 'partial', sizeBytes: 1, bytesRead: 1 }],
 );
 
+const evalLoad = findingOf(SAMPLE_RULES[2]!, {
+  path: 'src/eval.py',
+  line: 3,
+  message: 'torch.load without weights_only',
+  evidence: 'torch.load(p)',
+});
+const piiColumn = findingOf(ENGINE_RULES['scan/parse-error'], { path: 'data/u.csv', message: 'emails' });
+const onlySuppressed: ReportInput = {
+  ...withFindings([]),
+  suppressed: [
+    { finding: evalLoad, reason: 'own checkpoints', expires: '2026-06-30' },
+    { finding: piiColumn, reason: 'data.pii_allowed_columns: contact', expires: 'never' },
+  ],
+};
+
 const oddPaths = withFindings(
   ['/work/repo/models/a b.pt', '/elsewhere/x.pkl', 'https://huggingface.co/o/m/resolve/main/x.bin', './rel/#1.pkl'].map(
     (path) => findingOf(ENGINE_RULES['scan/parse-error'], { path, message: 'bad' }),
@@ -57,7 +72,8 @@ describe('SARIF reporter', () => {
   });
 
   it.each([
-    ['the sample report', SAMPLE_INPUT, '/work/repo'],
+    ['the sample report, with suppressed findings', SAMPLE_INPUT, '/work/repo'],
+    ['only suppressed findings', onlySuppressed, undefined],
     ['an empty report', EMPTY_INPUT, undefined],
     ['findings inside archive members', archiveOnly, undefined],
     ['absolute, remote and odd paths', oddPaths, '/work/repo'],
@@ -73,10 +89,17 @@ describe('SARIF reporter', () => {
     expect(validate(log)).toBe(false);
   });
 
+  it('the schema check can fail: a suppression with an unknown status is rejected', () => {
+    const log = sarifOf(onlySuppressed);
+    log.runs[0].results[0].suppressions[0].status = 'suppressed';
+    expect(validate(log)).toBe(false);
+  });
+
   it('describes only the rules that appear, with help, helpUri, tags and security-severity', () => {
     const run = sarifOf(SAMPLE_INPUT).runs[0];
     const ids = run.tool.driver.rules.map((r: Loose) => r.id);
-    expect(ids).toEqual([...new Set(SAMPLE_INPUT.report.findings.map((f) => f.ruleId))].sort());
+    const referenced = [...SAMPLE_INPUT.report.findings, ...(SAMPLE_INPUT.suppressed ?? []).map((s) => s.finding)];
+    expect(ids).toEqual([...new Set(referenced.map((f) => f.ruleId))].sort());
     expect(run.tool.driver).toMatchObject({ name: 'warden', version: '0.0.0-test', informationUri: REPO_URL });
     const unsafe = run.tool.driver.rules.find((r: Loose) => r.id === 'pickle/unsafe-global');
     expect(unsafe.helpUri).toBe(`${REPO_URL}/blob/main/docs/rules/pickle/unsafe-global.md`);
@@ -162,6 +185,59 @@ describe('SARIF reporter', () => {
       }) as Loose;
     expect(at('/a/checkout').runs[0].results[0].partialFingerprints).toEqual(
       at('/b/elsewhere').runs[0].results[0].partialFingerprints,
+    );
+  });
+
+  it('keeps suppressed findings as results with an accepted external suppression', () => {
+    const run = sarifOf(onlySuppressed).runs[0];
+    // Rules referenced only by suppressed results are still described, and ruleIndex points at them.
+    expect(run.tool.driver.rules.map((r: Loose) => r.id)).toEqual(['code/torch-load-unsafe', 'scan/parse-error']);
+    for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+    expect(run.results.map((r: Loose) => r.suppressions)).toEqual([
+      [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: 'data.pii_allowed_columns: contact (standing policy)',
+          properties: { expires: 'never' },
+        },
+      ],
+      [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: 'own checkpoints (expires 2026-06-30)',
+          properties: { expires: '2026-06-30' },
+        },
+      ],
+    ]);
+  });
+
+  it('gives a suppressed finding the rule, location and fingerprint it has without the policy', () => {
+    const active = toSarif(withFindings([evalLoad, piiColumn]), { baseDir: '/w' }) as Loose;
+    const suppressed = toSarif(onlySuppressed, { baseDir: '/w' }) as Loose;
+    const strip = ({ suppressions: _, ...r }: Loose) => r;
+    expect(suppressed.runs[0].results.map(strip)).toEqual(active.runs[0].results);
+    expect(active.runs[0].results.some((r: Loose) => 'suppressions' in r)).toBe(false);
+  });
+
+  it('numbers equal findings across active and suppressed, so suppressing one renumbers nothing', () => {
+    const fp = (input: ReportInput) =>
+      sarifOf(input).runs[0].results.map((r: Loose) => [
+        r.partialFingerprints[FINGERPRINT_KEY].split(':')[1],
+        r.suppressions === undefined,
+      ]);
+    const twin = { ...evalLoad, line: 9 };
+    expect(fp(withFindings([evalLoad, twin]))).toEqual([
+      ['1', true],
+      ['2', true],
+    ]);
+    // The first of the two is suppressed: the second keeps :2.
+    expect(fp({ ...withFindings([twin]), suppressed: [{ finding: evalLoad, reason: 'r', expires: 'never' }] })).toEqual(
+      [
+        ['1', false],
+        ['2', true],
+      ],
     );
   });
 

@@ -1,6 +1,7 @@
 import { compareFindings, type Finding, type Reference } from '../core/finding.js';
 import type { Rule } from '../core/rule.js';
 import { SECURITY_SEVERITY, type Severity } from '../core/severity.js';
+import type { SuppressedFinding } from '../core/suppressed.js';
 import { FINGERPRINT_KEY, fingerprints } from './fingerprint.js';
 import { ruleIndex } from './format.js';
 import { REPO_URL, ruleHelpUri } from './links.js';
@@ -35,7 +36,8 @@ export function renderSarif(input: ReportInput, opts: ReportOptions = {}): strin
 
 export function toSarif(input: ReportInput, opts: ReportOptions = {}): Json {
   const { report } = input;
-  const findings = [...report.findings].sort(compareFindings);
+  const entries = resultEntries(report.findings, input.suppressed ?? []);
+  const findings = entries.map((e) => e.finding);
   const known = ruleIndex(input.rules);
   const ruleIds = [...new Set(findings.map((f) => f.ruleId))].sort();
   const indexOf = new Map(ruleIds.map((id, i) => [id, i]));
@@ -44,9 +46,14 @@ export function toSarif(input: ReportInput, opts: ReportOptions = {}): Json {
     return rule ? ruleDescriptor(rule) : unknownRuleDescriptor(id, findings);
   });
 
+  // Fingerprinted together, so a suppressed finding keeps the `:n` it had before it was suppressed
+  // and suppressing one of two equal findings does not renumber the other.
   const uriOf = (f: Finding) => artifactLocation(f.path, opts.baseDir).uri;
   const prints = fingerprints(findings, uriOf);
-  const results = findings.map((f, i) => result(f, indexOf.get(f.ruleId) ?? 0, prints[i] ?? '', opts.baseDir));
+  const results = entries.map((e, i) => ({
+    ...result(e.finding, indexOf.get(e.finding.ruleId) ?? 0, prints[i] ?? '', opts.baseDir),
+    ...(e.suppressed ? { suppressions: [suppression(e.suppressed)] } : {}),
+  }));
 
   const end = new Date(Date.parse(report.startedAt) + report.durationMs);
   const troubled = sortTargets(report.targets.filter((t) => t.status === 'error' || t.status === 'partial'));
@@ -83,6 +90,37 @@ export function toSarif(input: ReportInput, opts: ReportOptions = {}): Json {
         results,
       },
     ],
+  };
+}
+
+interface Entry {
+  readonly finding: Finding;
+  readonly suppressed?: SuppressedFinding;
+}
+
+/** Active and suppressed findings in one report order; an active finding before an equal suppressed one. */
+function resultEntries(active: readonly Finding[], suppressed: readonly SuppressedFinding[]): Entry[] {
+  const entries: Entry[] = [
+    ...active.map((finding) => ({ finding })),
+    ...suppressed.map((s) => ({ finding: s.finding, suppressed: s })),
+  ];
+  return entries.sort(
+    (a, b) =>
+      compareFindings(a.finding, b.finding) || Number(a.suppressed !== undefined) - Number(b.suppressed !== undefined),
+  );
+}
+
+/**
+ * Policy suppressions live in warden.yaml, outside the scanned file: `external`, and `accepted`
+ * because the policy file is the reviewed decision. Viewers such as GitHub code scanning then show
+ * the result as dismissed instead of as an open alert.
+ */
+function suppression(s: SuppressedFinding): Json {
+  return {
+    kind: 'external',
+    status: 'accepted',
+    justification: `${s.reason} (${s.expires === 'never' ? 'standing policy' : `expires ${s.expires}`})`,
+    properties: { expires: s.expires },
   };
 }
 

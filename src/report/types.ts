@@ -1,4 +1,5 @@
 import type { Rule } from '../core/rule.js';
+import type { SuppressedFinding } from '../core/suppressed.js';
 import type { ScanReport } from '../core/target.js';
 
 /** Everything a reporter needs; reporters are pure functions of this and their options. */
@@ -9,6 +10,11 @@ export interface ReportInput {
   readonly rules: readonly Rule[];
   /** The command line that produced the report, as the user typed it. */
   readonly command?: string;
+  /**
+   * Findings a policy set aside. Not part of `report.findings` and not counted in summaries;
+   * SARIF and JSON list them with the policy's reason, the other formats leave them out.
+   */
+  readonly suppressed?: readonly SuppressedFinding[];
 }
 
 /** Options every reporter accepts; each reads the ones it needs and ignores the rest. */

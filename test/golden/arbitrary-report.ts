@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Finding } from '../../src/core/finding.js';
 import { ref } from '../../src/core/rule.js';
 import { SEVERITIES } from '../../src/core/severity.js';
+import type { SuppressedFinding } from '../../src/core/suppressed.js';
 import type { TargetResult } from '../../src/core/target.js';
 import type { ReportInput } from '../../src/report/types.js';
 import { SAMPLE_RULES } from './sample-report.js';
@@ -66,15 +67,25 @@ const target: fc.Arbitrary<TargetResult> = fc.record(
   { requiredKeys: ['path', 'format', 'status', 'sizeBytes', 'bytesRead'] },
 );
 
+const suppressed: fc.Arbitrary<SuppressedFinding> = fc.record({
+  finding,
+  reason: text,
+  expires: fc.constantFrom('never', '2026-06-30', '1999-01-01'),
+});
+
 export function arbitraryInput(): fc.Arbitrary<ReportInput> {
-  return fc.record({
-    report: fc.record({
-      targets: fc.array(target, { maxLength: 6 }),
-      findings: fc.array(finding, { maxLength: 8 }),
-      startedAt: fc.constant('2026-01-02T03:04:05.000Z'),
-      durationMs: fc.nat({ max: 10_000_000 }),
-    }),
-    tool: fc.constant({ name: 'warden', version: '0.0.0-test' }),
-    rules: fc.constant(SAMPLE_RULES),
-  });
+  return fc.record(
+    {
+      report: fc.record({
+        targets: fc.array(target, { maxLength: 6 }),
+        findings: fc.array(finding, { maxLength: 8 }),
+        startedAt: fc.constant('2026-01-02T03:04:05.000Z'),
+        durationMs: fc.nat({ max: 10_000_000 }),
+      }),
+      tool: fc.constant({ name: 'warden', version: '0.0.0-test' }),
+      rules: fc.constant(SAMPLE_RULES),
+      suppressed: fc.array(suppressed, { maxLength: 4 }),
+    },
+    { requiredKeys: ['report', 'tool', 'rules'] },
+  );
 }

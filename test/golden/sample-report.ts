@@ -1,5 +1,6 @@
 import type { Finding } from '../../src/core/finding.js';
 import { findingOf, type Rule, ref } from '../../src/core/rule.js';
+import type { SuppressedFinding } from '../../src/core/suppressed.js';
 import type { ScanReport, TargetResult } from '../../src/core/target.js';
 import type { ReportInput } from '../../src/report/types.js';
 import { ENGINE_RULES } from '../../src/scan/engine-rules.js';
@@ -156,6 +157,42 @@ export const SAMPLE_FINDINGS: readonly Finding[] = [
   }),
 ];
 
+/** A rule that only suppressed findings refer to: SARIF must still describe it. */
+export const PII_RULE: Rule = {
+  id: 'data/pii',
+  title: 'Personal data in a dataset',
+  severity: 'medium',
+  description: 'A column or field holds email addresses.',
+  remediation: 'Remove or mask the column before training.',
+  references: [ref.cwe(359)],
+};
+
+// What warden.yaml set aside: a time-boxed suppression and a standing PII-allowed column.
+export const SAMPLE_SUPPRESSED: readonly SuppressedFinding[] = [
+  {
+    finding: findingOf(PII_RULE, {
+      path: 'data/users.csv',
+      line: 2,
+      message: 'Column "contact" holds email addresses (40 of 40 rows)',
+      evidence: 'j***@example.com',
+      scanner: 'data',
+    }),
+    reason: 'data.pii_allowed_columns: contact',
+    expires: 'never',
+  },
+  {
+    finding: findingOf(torchLoad, {
+      path: 'src/eval.py',
+      line: 3,
+      message: 'torch.load(path) is called without weights_only=True',
+      evidence: 'ckpt = torch.load(path)',
+      scanner: 'python',
+    }),
+    reason: 'loads checkpoints we trained ourselves; fix tracked in #123',
+    expires: '2026-06-30',
+  },
+];
+
 export const SAMPLE_REPORT: ScanReport = {
   targets: SAMPLE_TARGETS,
   findings: SAMPLE_FINDINGS,
@@ -166,8 +203,9 @@ export const SAMPLE_REPORT: ScanReport = {
 export const SAMPLE_INPUT: ReportInput = {
   report: SAMPLE_REPORT,
   tool: { name: 'warden', version: '0.0.0-test' },
-  rules: SAMPLE_RULES,
+  rules: [...SAMPLE_RULES, PII_RULE],
   command: 'warden scan models bundle.tar src notes',
+  suppressed: SAMPLE_SUPPRESSED,
 };
 
 export const EMPTY_INPUT: ReportInput = {

@@ -140,7 +140,11 @@ describe('GitHub composite action (integrations/github/action.yml)', () => {
     const passed = runAction(ok.dir, {});
     expect(passed.outputs['exit-code']).toBe('0');
     expect(passed.gate).toBe(0);
-    expect(JSON.parse(readFileSync(join(ok.dir, 'warden.sarif'), 'utf8')).runs[0].results).toEqual([]);
+    // The suppressed finding stays in the SARIF as a dismissed result and is not counted.
+    const kept = JSON.parse(readFileSync(join(ok.dir, 'warden.sarif'), 'utf8')).runs[0].results;
+    expect(kept.map((x: { ruleId: string }) => x.ruleId)).toEqual(['pickle/dangerous-global']);
+    expect(kept[0].suppressions[0]).toMatchObject({ kind: 'external', status: 'accepted' });
+    expect(passed.outputs.findings).toBe('0');
 
     const stale = fixtureRepo();
     stale.write('warden.yaml', policyWithSuppression('2020-01-31'));

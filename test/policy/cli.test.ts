@@ -34,6 +34,30 @@ describe('warden scan honours warden.yaml', () => {
     expect(r.err).toContain('policy warden.yaml, 1 finding suppressed');
   });
 
+  it('the suppressed finding stays in SARIF as a dismissed result and in JSON under suppressed[], without failing', async () => {
+    const repo = fixtureRepo();
+    repo.write('warden.yaml', policyWithSuppression('2999-12-31'));
+    const c = captureIO(repo.dir);
+    expect(await run(['scan', '.', '--concurrency', '1', '--format', 'sarif'], c.io)).toBe(0);
+    const results = JSON.parse(c.out()).runs[0].results;
+    expect(results).toHaveLength(1);
+    expect(results[0].ruleId).toBe('pickle/dangerous-global');
+    expect(results[0].suppressions).toEqual([
+      expect.objectContaining({
+        kind: 'external',
+        status: 'accepted',
+        justification: expect.stringContaining('JIRA-42'),
+      }),
+    ]);
+    const json = await scan(repo.dir, '.');
+    expect(json.code).toBe(0);
+    expect(json.report.findings).toEqual([]);
+    expect(json.report.suppressed).toEqual([
+      expect.objectContaining({ ruleId: 'pickle/dangerous-global', expires: '2999-12-31' }),
+    ]);
+    expect(json.report.summary.findings).toBe(0);
+  });
+
   it('an expired suppression fails loudly: the finding is back and the entry is reported with file, line and reason', async () => {
     const repo = fixtureRepo();
     repo.write('warden.yaml', policyWithSuppression('2020-01-31'));

@@ -109,7 +109,13 @@ export const auditCommand: Command = {
 
     const text = renderAudit(
       format,
-      { report, tool: TOOL, rules: allRules(), command: `warden audit ${args.join(' ')}`.trim() },
+      {
+        report,
+        tool: TOOL,
+        rules: allRules(),
+        command: `warden audit ${args.join(' ')}`.trim(),
+        suppressed: outcome.value.suppressed,
+      },
       { color: io.isTTY && !values.output && !io.env.NO_COLOR, baseDir: io.cwd },
     );
     if (values.output) await writeOutput(io.cwd, values.output, text);

@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../../core/finding.js';
+import type { SuppressedFinding } from '../../core/suppressed.js';
 import type { ScanReport } from '../../core/target.js';
 import { analyzePoisoning, type LabelledRow, readLabelledRows } from '../../data/poison/index.js';
 import { DATA_RULES } from '../../data/rules.js';
@@ -56,11 +57,12 @@ export function renderDataReport(
   command: string,
   io: CliIO,
   toFile: boolean,
+  suppressed: readonly SuppressedFinding[] = [],
 ): string {
   const f = oneOf(format, REPORT_FORMATS, '--format');
   return renderReport(
     f,
-    { report, tool: TOOL, rules: DATA_RULES, command },
+    { report, tool: TOOL, rules: DATA_RULES, command, suppressed },
     { color: io.isTTY && !toFile && !io.env.NO_COLOR, baseDir: io.cwd },
   );
 }
@@ -124,6 +126,7 @@ async function scanSub(args: readonly string[], io: CliIO): Promise<number> {
     `warden data scan ${args.join(' ')}`,
     io,
     Boolean(values.output),
+    outcome.value.suppressed,
   );
   await emit(io, values.output, text);
   if (missing.length > 0) return EXIT.error;

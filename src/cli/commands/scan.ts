@@ -104,6 +104,7 @@ export const scanCommand: Command = {
         tool: TOOL,
         rules: allRules(),
         command: `warden scan ${args.join(' ')}`,
+        suppressed: outcome.value.suppressed,
       },
       { color: io.isTTY && !values.output && !io.env.NO_COLOR, baseDir: io.cwd },
     );
