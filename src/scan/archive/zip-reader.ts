@@ -14,7 +14,7 @@ import { findHiddenEntries } from './zip-hidden.js';
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
+const EOCD_MAGIC = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const SIG_ZIP64_EOCD = 0x06064b50;
 const SIG_ZIP64_LOCATOR = 0x07064b50;
 const EOCD_LEN = 22;
@@ -141,10 +141,15 @@ async function findEnd(src: ByteSource, anomalies: ZipAnomaly[]): Promise<EndRec
   const winStart = Math.max(0, src.size - EOCD_SEARCH - 20);
   const win = await readExact(src, winStart, src.size - winStart, 'end-of-central-directory search window');
   const found: number[] = [];
-  // Hop between 'P' bytes with the native lastIndexOf: a byte-by-byte u32 probe over the 64 KiB
-  // window was the single largest cost of scanning a folder of small checkpoints.
-  for (let i = win.lastIndexOf(0x50, win.length - EOCD_LEN); i >= 0; i = i > 0 ? win.lastIndexOf(0x50, i - 1) : -1) {
-    if (u32(win, i) !== SIG_EOCD) continue;
+  // Every signature in the window is a candidate (several is an anomaly), so the whole 64 KiB is
+  // searched, with Node's native substring search: a JS probe per byte, or even per 'P' byte, was
+  // the single largest cost of scanning a folder of small checkpoints.
+  const hay = Buffer.from(win.buffer, win.byteOffset, win.length);
+  for (
+    let i = hay.lastIndexOf(EOCD_MAGIC, win.length - EOCD_LEN);
+    i >= 0;
+    i = i > 0 ? hay.lastIndexOf(EOCD_MAGIC, i - 1) : -1
+  ) {
     const commentLen = u16(win, i + 20);
     if (i + EOCD_LEN + commentLen > win.length) continue;
     found.push(i);
