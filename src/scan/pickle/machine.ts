@@ -115,6 +115,12 @@ export class PickleMachine {
   /** Opcode count at the current opcode's start, restored when the opcode is retried. */
   private markedOpcodes = 0;
   private readonly maxOpcodes: number;
+  // Copied out of the options: callers build options and limits objects of different shapes, and
+  // reading them through one hot function made V8 throw its optimized code away on the next shape.
+  private readonly maxMemo: number;
+  private readonly maxStack: number;
+  private readonly strictNames: boolean;
+  private readonly signal: AbortSignal | undefined;
   private startPos = 0;
   private opcodesAtStart = 0;
   private child: ChildStream | undefined;
@@ -128,6 +134,10 @@ export class PickleMachine {
     private readonly arrayDepth = 0,
   ) {
     this.maxOpcodes = opts.maxOpcodes ?? opts.limits.maxOpcodes;
+    this.maxMemo = opts.limits.maxMemo;
+    this.maxStack = opts.limits.maxStackDepth;
+    this.strictNames = opts.strictNames === true;
+    this.signal = opts.signal;
   }
 
   /** Starts one pickle at the reader's position; run it with `resume()`. */
@@ -246,8 +256,8 @@ export class PickleMachine {
   }
 
   private countMemo(at: number): void {
-    if (this.memoCount >= this.opts.limits.maxMemo)
-      throw new VmStop('limit_exceeded', `memo exceeds ${this.opts.limits.maxMemo} entries`, at);
+    if (this.memoCount >= this.maxMemo)
+      throw new VmStop('limit_exceeded', `memo exceeds ${this.maxMemo} entries`, at);
     this.memoCount++;
   }
 
@@ -258,7 +268,7 @@ export class PickleMachine {
   }
 
   private importGlobal(module: string, name: string, at: number, op: string): GlobalRef {
-    if (this.opts.strictNames && (!IDENTIFIER_PATH.test(module) || !IDENTIFIER_PATH.test(name)))
+    if (this.strictNames && (!IDENTIFIER_PATH.test(module) || !IDENTIFIER_PATH.test(name)))
       throw new VmStop('invalid_structure', 'not an identifier', at);
     const g = resolveGlobal(module, name, at);
     this.sink.onImport(g, op);
@@ -288,8 +298,8 @@ export class PickleMachine {
   private loop(): number {
     const r = this.reader;
     const st = this.stack;
-    const maxStack = this.opts.limits.maxStackDepth;
-    const signal = this.opts.signal;
+    const maxStack = this.maxStack;
+    const signal = this.signal;
     for (;;) {
       r.mark();
       this.markedOpcodes = this.opcodes;
@@ -718,7 +728,7 @@ export class PickleMachine {
     const layout = joblibLayout(state, at);
     const r = this.reader;
     if (layout.object) {
-      if (this.arrayDepth >= MAX_NESTED_ARRAY_STREAMS || this.opts.strictNames)
+      if (this.arrayDepth >= MAX_NESTED_ARRAY_STREAMS || this.strictNames)
         throw new VmStop('limit_exceeded', 'nested joblib object arrays too deep', at);
       const startPos = r.inFrame && r.mode === 'file' ? r.filePos : r.pos;
       const inner = new PickleReader(r.win, startPos, r.dataEnd, r.mode);
