@@ -1,6 +1,6 @@
 import { TOOL } from '../version.js';
 import { COMMANDS } from './commands/index.js';
-import { type CliIO, EXIT, UsageError } from './types.js';
+import { type CliIO, type Command, EXIT, UsageError } from './types.js';
 
 async function mainUsage(): Promise<string> {
   const loaded = await Promise.all(COMMANDS.map((c) => c.load()));
@@ -38,11 +38,19 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(`warden: unknown command '${first}'\n\n${await mainUsage()}`);
     return EXIT.error;
   }
-  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(command.usage);
+    io.stdout((await entry.load()).usage);
     return EXIT.clean;
   }
+  entry.prepare?.(rest);
+  try {
+    return await runCommand(await entry.load(), rest, io);
+  } finally {
+    await entry.release?.();
+  }
+}
+
+async function runCommand(command: Command, rest: readonly string[], io: CliIO): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (e) {

@@ -7,8 +7,9 @@ import type { ScanReport, TargetResult } from '../core/target.js';
 import { ENGINE_RULES } from '../scan/engine-rules.js';
 import { type FileScan, scanFile } from './scan-file.js';
 import type { WorkerRequest } from './scan-worker.js';
+import { spawnScanWorker, takeScanWorker } from './scan-worker-start.js';
 import { type WalkEntry, walk } from './walk.js';
-import { runBatchPool, spawnModuleWorker } from './workers.js';
+import { runBatchPool } from './workers.js';
 
 export interface ScanProgress {
   readonly filesDone: number;
@@ -36,8 +37,9 @@ export interface FilesReport extends ScanReport {
 export async function scanFiles(paths: readonly string[], opts: ScanFilesOptions): Promise<FilesReport> {
   const startedAt = new Date();
   const t0 = performance.now();
-  // A worker takes ~0.1 s to start: start the first one while the folders are walked.
-  const early = opts.concurrency === 1 ? undefined : spawnScanWorker();
+  // A worker takes ~0.1 s to start: the first one starts (unless the CLI started it already) while
+  // the folders are walked.
+  const early = opts.concurrency === 1 ? undefined : takeScanWorker();
   const { files, problems } = await walk(paths, {
     cwd: opts.cwd,
     exclude: opts.exclude,
@@ -118,16 +120,8 @@ function failed(entry: WalkEntry, code: 'internal' | 'timeout', message: string)
   };
 }
 
-function spawnScanWorker(): Worker {
-  return spawnModuleWorker(import.meta.url, 'scan-worker', {
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-  });
-}
-
 /** Headroom past the per-file time budget before a stuck worker is killed (scanners stop themselves first). */
 const graceMs = (budgetMs: number) => Math.min(10_000, Math.max(500, budgetMs / 2));
-/** A worker that needs more heap than this dies and its file is reported, not the whole scan. */
-const WORKER_HEAP_MB = 512;
 
 /**
  * Workers for a scan when the user does not say. Each worker pays its own start-up and JIT

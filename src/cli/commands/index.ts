@@ -1,9 +1,14 @@
+import { dropPrestartedScanWorker, prestartScanWorker } from '../../io/scan-worker-start.js';
 import type { Command } from '../types.js';
 
 /** A command known by name; its module (and everything it imports) loads only when it runs. */
 export interface CommandEntry {
   readonly name: string;
   readonly load: () => Promise<Command>;
+  /** Work started before the module loads, to overlap with it (the scan's first worker). */
+  readonly prepare?: (args: readonly string[]) => void;
+  /** Ends what `prepare` started and the run did not take over. */
+  readonly release?: () => Promise<void>;
 }
 
 /**
@@ -12,7 +17,14 @@ export interface CommandEntry {
  * or the signing stack, and `warden --version` starts instantly.
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  { name: 'scan', load: async () => (await import('./scan.js')).scanCommand },
+  {
+    name: 'scan',
+    load: async () => (await import('./scan.js')).scanCommand,
+    prepare: (args) => {
+      if (!inProcessScan(args)) prestartScanWorker();
+    },
+    release: dropPrestartedScanWorker,
+  },
   { name: 'audit', load: async () => (await import('./audit.js')).auditCommand },
   { name: 'data', load: async () => (await import('./data.js')).dataCommand },
   { name: 'guard', load: async () => (await import('./guard.js')).guardCommand },
@@ -26,3 +38,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'init', load: async () => (await import('./init.js')).initCommand },
   { name: 'rules', load: async () => (await import('./rules.js')).rulesCommand },
 ];
+
+/** `--concurrency 1` (either spelling): the scan runs in-process and needs no worker. */
+function inProcessScan(args: readonly string[]): boolean {
+  return args.some((a, i) => a === '--concurrency=1' || (a === '--concurrency' && args[i + 1] === '1'));
+}
