@@ -84,3 +84,31 @@ export function buildSevenZip(specs: readonly SevenZipSpec[], opts: { encodeHead
   const sig = Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), crc, start]);
   return new Uint8Array(Buffer.concat([sig, body, next]));
 }
+
+/**
+ * Real 7-Zip output (7-Zip 26.02, Debian package 7zip): `7z a -m0=LZMA l1.7z big.pkl`, where big.pkl is
+ * a protocol-2 pickle calling os.system('echo ' + 'A' * 600) (637 bytes). The member is one LZMA1 folder.
+ */
+export const LZMA1_SEVENZIP = new Uint8Array(
+  Buffer.from(
+    'N3q8ryccAARIaUjYMgAAAAAAAABaAAAAAAAAABcp3/UAQACIA8uH5g4/xtumYjrQ4BeoJI23gLf2S1ap34me2smDLUuawCFvSCL9gf/YhrGeAAEEBgABCTIABwsBAAEjAwEBBV0AEAAADIJ9AAgKAZQZPl0AAAUBGQUAAAAAABERAGIAaQBnAC4AcABrAGwAAAAZAgAAFAoBAKLmm+d/et0BFQYBACCApIEAAA==',
+    'base64',
+  ),
+);
+/** Where the member's LZMA coder properties (lc/lp/pb byte, then the dictionary size) start in LZMA1_SEVENZIP. */
+export const LZMA1_SEVENZIP_PROPS = 100;
+/** Bytes of the member's packed LZMA1 stream, which starts right after the 32-byte signature header. */
+export const LZMA1_SEVENZIP_PACKED = 50;
+
+/**
+ * Real 7-Zip output: `7z a many.7z many` over 60 copies of big.pkl (many/f1.pkl … many/f60.pkl). The
+ * content is one LZMA2 folder; 7-Zip compressed the archive header itself with LZMA1, as it does once
+ * the header is large enough — names and sizes are only readable after decoding it.
+ */
+export const LZMA_HEADER_SEVENZIP = new Uint8Array(
+  Buffer.from(
+    'N3q8ryccAAS/7cUbFgIAAAAAAAAiAAAAAAAAAHye1WvglUsAcF0AQACIA8uH5g4/xtumYjrQ4BeoJI23gLf2S1ap34me2smDLUuawCFvSCL9gf/YkEBx4Nihr8wElNyB/uMFPGzfkfxn8QqhZNWONxrWHwGWWH2s4C6V8MxXfR/9RD8kDmEcJJzRnYWLR3BU0JBOiSCiAAAAAIEzB64P1MWUwUIV9rNFdKgkVNHuqXzH4PvRnL9eKmnZR4OBVswWVcyrkh1UAjOVz1ckxRaAOLmGkh/Ods/r2Kd0Lj/gZbiAvsuGpStj5EAtnTfnyKzsuK1Pydc2xW8WFepMSJwEwBCswkbBELL0K6OMyiHvZuez4X71GRPdidrEDBNyC6LazGSbmJXCQjp3E995cS/lzkA+PIU7DH/NVEboPq+0y/Fu3Nevb+lBkF5bgzst7PdL9EEMZwJfEaDUR7KoWAyOYDSyM8xEnyvUtWNhhfuiPOWOsahTx1/V+t9GRjxUV8INEhhYSW7CaP4AtxEHfOLAVpEaCF+tdrbPDgPa3vqLHfdFJDm7V9JE9VoCSYbrEKocJkazE1OiN9DI5eqOeZtCo9UI/3fsMp5SXNgJVUeama9iPi3UvPhi3IRDU4zv0DX3JgkS1ap8G+6pkLxaBrlVMsyGgnyjjIqqpzXZ89X17uZFWjzxzPHid/1E7IBf6zh883sA0rxBIXA7Q5qjC4em1s7X8p1eFiA8oNupeMIorlJxXvyqAAAXBngBCYGeAAcLAQABIwMBAQVdABAAAAyKngoBiE7kaQAA',
+    'base64',
+  ),
+);
+export const BIG_PICKLE_637 = 637;

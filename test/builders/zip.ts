@@ -151,3 +151,15 @@ export function buildZip(specs: readonly ZipSpec[], opts: ZipOptions = {}): Uint
   if (opts.append) parts.push(Buffer.from(opts.append));
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/**
+ * Real CPython output: `zipfile.ZipFile(f, 'w', compression=zipfile.ZIP_LZMA)` with model/data.pkl (a
+ * protocol-2 pickle of {'p': P(), 'x': list(range(50))}, P reducing to os.system('echo pwned')) and
+ * readme.txt; both members use method 14 (LZMA).
+ */
+export const PYTHON_LZMA_ZIP = new Uint8Array(
+  Buffer.from(
+    'UEsDBD8AAgAOALhmdl26BG5LogAAAKgAAAAOAAAAbW9kZWwvZGF0YS5wa2wJBAUAXQAAgAAAQACLKdeAoGP3kCbuLv1b5CMvku365i2tFNM9oAHK0Hz2ZYxuC1TgU/dy/chzgVBJIQflHMstLyqvxsCI26ZK5cFLcqwDiyp9wcwUCrYEKBFDNoiUDw5hQwxb811wa2Hr3pIu3W8b4Eee820XbDEjTzxLduvl1BttaZjb5CDGW905j8c0p5N89/EUayfyAkEY2fwbf/jzGABQSwMEPwACAA4AuGZ2XfMxog0fAAAAWAIAAAoAAAByZWFkbWUudHh0CQQFAF0AAIAAADQZSe6N6V/B8PcWPZyO6///ulYAAFBLAQI/Az8AAgAOALhmdl26BG5LogAAAKgAAAAOAAAAAAAAAAAAAACAAQAAAABtb2RlbC9kYXRhLnBrbFBLAQI/Az8AAgAOALhmdl3zMaINHwAAAFgCAAAKAAAAAAAAAAAAAACAAc4AAAByZWFkbWUudHh0UEsFBgAAAAACAAIAdAAAABUBAAAAAA==',
+    'base64',
+  ),
+);

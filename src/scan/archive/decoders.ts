@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { ByteSource } from '../../core/byte-source.js';
 import { u32 } from './bytes.js';
-import { CappedSink, type Caps, type Decompressed, overCap, type StopReason } from './caps.js';
+import { CappedSink, type Caps, type Decompressed, overCap, RATIO_FLOOR_BYTES, type StopReason } from './caps.js';
 
 // The three decoders are CommonJS packages without types; load them once through require.
 const require = createRequire(import.meta.url);
@@ -182,4 +182,87 @@ export async function unlz4Capped(src: ByteSource, caps: Caps, signal?: AbortSig
     error = e instanceof Error ? e.message : String(e);
   }
   return result(sink, Math.min(at, src.size), stopped, error);
+}
+
+// lzma1 publishes its TypeScript sources as its types, which do not compile under this project's
+// stricter settings: it is imported by a name the compiler does not resolve, and only when needed.
+const LZMA1_PACKAGE: string = 'lzma1';
+let lzma1: Promise<{ decompress(data: Uint8Array): Uint8Array }> | undefined;
+
+/** Output one LZMA1 stream may produce: its decoder is synchronous pure JavaScript (~25 ns a byte). */
+const LZMA1_MAX_OUT = 256 * 1024 * 1024;
+
+/**
+ * A raw LZMA1 stream: a 7z "LZMA" coder (which 7-Zip also uses for compressed archive headers) or the
+ * body of an LZMA-alone file (joblib `compress="lzma"`). `size` is the declared output size, or
+ * undefined when the stream ends with an end marker instead. Decoded by lzma1 (a maintained
+ * TypeScript port of the LZMA SDK decoder), since xz-embedded decodes LZMA2 only. That decoder
+ * allocates its window from the dictionary size and its output as it goes, so it is handed a stream
+ * header that asks for no more than the caps allow (one byte more when the size is unknown, to tell a
+ * stream that ends at the cap from one that goes past it) and a window no larger than that output: a
+ * hostile dictionary size would otherwise allocate up to 4 GiB.
+ */
+export async function unlzma1Bytes(
+  packed: Uint8Array,
+  props: Uint8Array,
+  size: number | undefined,
+  caps: Caps,
+): Promise<Decompressed> {
+  if (props.length < 5) return { data: new Uint8Array(0), bytesIn: 0, error: 'LZMA coder properties are missing' };
+  const room = Math.min(caps.maxBytes, Math.max(RATIO_FLOOR_BYTES, packed.length * caps.maxRatio), LZMA1_MAX_OUT);
+  const want = size === undefined ? room + 1 : Math.min(size, room);
+  const input = new Uint8Array(13 + packed.length);
+  const view = new DataView(input.buffer);
+  input[0] = props[0] as number;
+  view.setUint32(1, Math.min(u32(props, 1), Math.max(4096, want)), true);
+  view.setUint32(5, want, true);
+  input.set(packed, 13);
+  let data: Uint8Array;
+  try {
+    lzma1 ??= import(LZMA1_PACKAGE);
+    data = want === 0 ? new Uint8Array(0) : (await lzma1).decompress(input);
+  } catch (e) {
+    return { data: new Uint8Array(0), bytesIn: packed.length, error: e instanceof Error ? e.message : String(e) };
+  }
+  const over = size ?? data.length;
+  if (over > room) {
+    const stopped = overCap(over, packed.length, caps) ?? 'size-cap';
+    return { data: data.subarray(0, room), bytesIn: packed.length, stopped };
+  }
+  if (size !== undefined && data.length < size) {
+    return { data, bytesIn: packed.length, error: `LZMA stream ended after ${data.length} of ${size} bytes` };
+  }
+  return { data: data.length > want ? data.subarray(0, want) : data, bytesIn: packed.length };
+}
+
+/**
+ * An LZMA-alone file: 5 property bytes, a 64-bit size (all ones: unknown, an end marker closes the
+ * stream), then the LZMA1 stream. The decoder wants its whole input, so the input is capped at the
+ * output cap, as for bzip2.
+ */
+export async function unlzmaAloneCapped(src: ByteSource, caps: Caps): Promise<Decompressed> {
+  const head = await src.read(0, 13);
+  if (head.length < 13) return { data: new Uint8Array(0), bytesIn: head.length, error: 'LZMA header is truncated' };
+  const lo = u32(head, 5);
+  const hi = u32(head, 9);
+  const size = lo === 0xffffffff && hi === 0xffffffff ? undefined : hi * 2 ** 32 + lo;
+  const packed = await src.read(13, Math.min(src.size - 13, caps.maxBytes));
+  const r = await unlzma1Bytes(packed, head.subarray(0, 5), size, caps);
+  return { ...r, bytesIn: r.bytesIn + 13 };
+}
+
+/**
+ * A zip member compressed with LZMA (method 14, what Python's `zipfile.ZIP_LZMA` writes): a 4-byte
+ * header (encoder version, properties length), the properties, then the LZMA1 stream. Its output
+ * size is the one the zip records, which is also where Python's reader stops.
+ */
+export async function unzipLzmaCapped(src: ByteSource, size: number, caps: Caps): Promise<Decompressed> {
+  const head = await src.read(0, 9);
+  const propsLength = head.length >= 4 ? (head[2] as number) | ((head[3] as number) << 8) : 0;
+  if (head.length < 9 || propsLength !== 5) {
+    return { data: new Uint8Array(0), bytesIn: head.length, error: 'zip LZMA header is truncated or malformed' };
+  }
+  const packed = await src.read(9, Math.min(src.size - 9, caps.maxBytes));
+  const r = await unlzma1Bytes(packed, head.subarray(4, 9), size, caps);
+  return { ...r, bytesIn: r.bytesIn + 9 };
 }

@@ -6,6 +6,7 @@ import type { Rule } from '../../core/rule.js';
 import type { Member, ScanContext, ScanOutcome } from '../types.js';
 import { capsOf, type Decompressed } from './caps.js';
 import { decoderFor } from './codecs.js';
+import { unzipLzmaCapped } from './decoders.js';
 import { decompressionFindings } from './decompress-findings.js';
 import { findingAt, traversalName } from './finding-at.js';
 import { inflateRawCapped } from './inflate.js';
@@ -44,7 +45,7 @@ const ANOMALY_RULE: Record<ZipAnomalyKind, Rule> = {
   'beyond-file': ZIP_RULES.malformedEntry,
 };
 
-const METHOD_NAMES: Record<number, string> = { 9: 'deflate64', 14: 'lzma', 93: 'zstd', 98: 'ppmd', 99: 'aes' };
+const METHOD_NAMES: Record<number, string> = { 9: 'deflate64', 93: 'zstd', 98: 'ppmd', 99: 'aes' };
 const MAX_ANOMALY_FINDINGS = 200;
 
 /** Reads a zip, reports its structural anomalies and returns its members for the engine. Never throws. */
@@ -149,6 +150,12 @@ async function memberSource(
     source = new SliceSource(src, offset, e.dataLength);
   } else if (e.method === 8) {
     r = await inflateRawCapped(src, offset, e.dataLength, capsOf(ctx.limits, budget), ctx.signal);
+  } else if (e.method === 14) {
+    r = await unzipLzmaCapped(
+      new SliceSource(src, offset, e.dataLength),
+      e.uncompressedSize,
+      capsOf(ctx.limits, budget),
+    );
   } else {
     const decode = decoderFor(e.method);
     if (!decode) {

@@ -4,8 +4,11 @@ import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OS_SYSTEM_PICKLE, testContext } from '../../../test/archive/context.js';
+import { highOrCritical, scanRecursively } from '../../../test/archive/recursive.js';
 import {
   BZ2_PICKLE,
+  JOBLIB_LZMA_BENIGN,
+  JOBLIB_LZMA_MALICIOUS,
   LZ4_LINKED,
   LZ4_LINKED_TEXT,
   LZ4_PICKLE,
@@ -103,10 +106,33 @@ describe('compressed streams', () => {
     expect(Buffer.from(bytes).toString()).toBe(LZ4_LINKED_TEXT);
   });
 
-  it('reports LZMA-alone streams as undecoded rather than passing them silently', async () => {
+  it('decodes LZMA-alone streams (xz --format=lzma: unknown length, end marker)', async () => {
     expect(sniff(lzmaScanner, LZMA_PICKLE)).toBe(true);
-    const o = await run(lzmaScanner, LZMA_PICKLE);
-    expect(o.findings.map((f) => [f.ruleId, f.severity])).toEqual([['archive/undecodable-member', 'medium']]);
+    const { o, bytes } = await memberBytes(lzmaScanner, LZMA_PICKLE);
+    expect(o.findings).toEqual([]);
+    expect(Buffer.from(bytes)).toEqual(Buffer.from(OS_SYSTEM_PICKLE));
+  });
+
+  it('joblib compress="lzma" (real joblib output): the pickle inside is judged', async () => {
+    const bad = await scanRecursively(JOBLIB_LZMA_MALICIOUS, 'model.joblib');
+    expect(bad.targets.map((t) => [t.format, t.status])).toEqual([
+      ['lzma', 'ok'],
+      ['pickle', 'ok'],
+    ]);
+    expect(highOrCritical(bad.findings).map((f) => f.message)).toEqual([expect.stringContaining('system')]);
+    const good = await scanRecursively(JOBLIB_LZMA_BENIGN, 'model.joblib');
+    expect(good.findings).toEqual([]);
+  });
+
+  it('a truncated or corrupted LZMA-alone stream is reported or decodes garbage, never throws, within the caps', async () => {
+    for (let cut = 14; cut < JOBLIB_LZMA_MALICIOUS.length; cut += 41) {
+      const o = await run(lzmaScanner, JOBLIB_LZMA_MALICIOUS.subarray(0, cut), { maxDecompressedBytes: 1 << 20 });
+      expect(o.members?.[0]?.source.size ?? 0).toBeLessThanOrEqual(1 << 20);
+    }
+    const hostile = LZMA_PICKLE.slice();
+    hostile.set([0xff, 0xff, 0xff, 0xff], 1); // a 4 GiB dictionary: the window is sized to the output instead
+    const o = await run(lzmaScanner, hostile);
+    expect(o.members).toHaveLength(1);
   });
 
   it('decompression bomb: 1 GiB of zeros stops at the cap with a high finding', async () => {

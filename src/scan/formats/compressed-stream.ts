@@ -1,8 +1,7 @@
 import zlib from 'node:zlib';
 import { startsWith, u32 } from '../archive/bytes.js';
-import { bunzipCapped, unlz4Capped, unxzCapped } from '../archive/decoders.js';
+import { bunzipCapped, unlz4Capped, unlzmaAloneCapped, unxzCapped } from '../archive/decoders.js';
 import { isZlibHeader, zlibCapped } from '../archive/gzip-zlib.js';
-import { ARCHIVE_RULES } from '../archive/rules.js';
 import { streamScanner } from '../archive/stream-scan.js';
 
 /**
@@ -64,9 +63,8 @@ export const lz4Scanner = streamScanner({
 });
 
 /**
- * LZMA "alone" files (joblib compress="lzma") have no magic: a properties byte, a power-of-two
- * dictionary size and a 64-bit length. No well-kept LZMA1 decoder is available to us, and
- * LZMA is not something to hand-write, so the stream is reported as unscanned.
+ * LZMA "alone" files (joblib compress="lzma", Python's `lzma.FORMAT_ALONE`) have no magic: a
+ * properties byte, a power-of-two dictionary size and a 64-bit length (all ones when unknown).
  */
 export function looksLikeLzmaAlone(head: Uint8Array): boolean {
   if (head.length < 14 || (head[0] ?? 255) >= 225) return false;
@@ -81,9 +79,7 @@ export function looksLikeLzmaAlone(head: Uint8Array): boolean {
 export const lzmaScanner = streamScanner({
   id: 'lzma',
   codec: 'lzma',
-  description: 'LZMA-alone streams: recognised and reported; not decoded',
+  description: 'LZMA-alone streams (joblib compress="lzma"), decoded by lzma1, capped',
   sniff: ({ head }) => looksLikeLzmaAlone(head),
-  decode: async (src) => ({ data: new Uint8Array(0), bytesIn: src.size }),
-  undecodable: true,
-  extraRules: [ARCHIVE_RULES.undecodable],
+  decode: (src, caps) => unlzmaAloneCapped(src, caps),
 });

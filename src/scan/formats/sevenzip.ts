@@ -3,7 +3,7 @@ import type { Finding } from '../../core/finding.js';
 import { ParseFailure, parseError } from '../../core/result.js';
 import { readExact, startsWith } from '../archive/bytes.js';
 import { type Caps, capsOf, type Decompressed } from '../archive/caps.js';
-import { unxzBytes } from '../archive/decoders.js';
+import { unlzma1Bytes, unxzBytes } from '../archive/decoders.js';
 import { decompressionFindings } from '../archive/decompress-findings.js';
 import { findingAt, traversalName } from '../archive/finding-at.js';
 import { ARCHIVE_RULES } from '../archive/rules.js';
@@ -36,7 +36,7 @@ const PICKLE_LIKE = /(\.(pkl|pickle|pt|pth|bin|ckpt|joblib|dill|npy)|data\.pkl)$
 
 type Decoded = { ok: true; r: Decompressed } | { ok: false; why: string };
 
-/** Decodes one folder when it is a single copy or LZMA2 coder; anything else is reported, not guessed at. */
+/** Decodes one folder when it is a single copy, LZMA or LZMA2 coder; anything else is reported, not guessed at. */
 async function decodeFolder(src: ByteSource, info: StreamsInfo, index: number, caps: Caps): Promise<Decoded> {
   const f = info.folders[index];
   if (!f) return { ok: false, why: 'missing folder' };
@@ -54,6 +54,7 @@ async function decodeFolder(src: ByteSource, info: StreamsInfo, index: number, c
     const r = await unxzBytes(lzma2AsXz(packed, coder.props[0] ?? 0, folderSize(f)), caps);
     return { ok: true, r: { ...r, bytesIn: packSize } };
   }
+  if (coder.id === '030101') return { ok: true, r: await unlzma1Bytes(packed, coder.props, folderSize(f), caps) };
   return { ok: false, why: CODER_NAMES[coder.id] ?? `coder ${coder.id}` };
 }
 
@@ -133,7 +134,7 @@ async function readArchive(
 export const sevenZipScanner: FormatScanner = {
   id: ID,
   version: 1,
-  description: '7z archives: header parsed, copy and LZMA2 members decoded, a model posing as 7z flagged',
+  description: '7z archives: header parsed, copy, LZMA and LZMA2 members decoded, a model posing as 7z flagged',
   rules: [
     ARCHIVE_RULES.unexpectedContainer,
     ARCHIVE_RULES.undecodable,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BENIGN_PICKLE, OS_SYSTEM_PICKLE, testContext } from '../../../test/archive/context.js';
 import { highOrCritical, scanRecursively } from '../../../test/archive/recursive.js';
-import { buildZip } from '../../../test/builders/zip.js';
+import { buildZip, PYTHON_LZMA_ZIP } from '../../../test/builders/zip.js';
 import { MemorySource } from '../../core/byte-source.js';
 import { zipScanner } from './zip.js';
 
@@ -11,6 +11,28 @@ const scan = (b: Uint8Array, limits = {}) => zipScanner.scan(new MemorySource(b)
 const rules = (o: { findings: readonly { ruleId: string }[] }) => o.findings.map((f) => f.ruleId);
 
 describe('zip scanner', () => {
+  it('decodes LZMA members (method 14, Python zipfile.ZIP_LZMA) up to the recorded size', async () => {
+    const o = await scan(PYTHON_LZMA_ZIP);
+    expect(o.findings).toEqual([]);
+    const readme = o.members?.find((m) => m.name === 'readme.txt');
+    expect(readme && Buffer.from(await readme.source.read(0, readme.source.size)).toString()).toBe(
+      'hello '.repeat(100),
+    );
+    const r = await scanRecursively(PYTHON_LZMA_ZIP, 'model.zip');
+    expect(highOrCritical(r.findings).map((f) => [f.member, f.message])).toEqual([
+      ['model/data.pkl', expect.stringContaining('system')],
+    ]);
+  });
+
+  it('a cut or damaged LZMA member is reported, never thrown', async () => {
+    for (let cut = 40; cut < PYTHON_LZMA_ZIP.length; cut += 23) {
+      const b = PYTHON_LZMA_ZIP.slice();
+      b[cut] = (b[cut] ?? 0) ^ 0x5a;
+      const o = await scan(b);
+      expect(Array.isArray(o.findings)).toBe(true);
+    }
+  });
+
   it('hands stored members over as lazy slices and deflated ones decompressed', async () => {
     const o = await scan(
       buildZip([
