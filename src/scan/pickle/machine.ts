@@ -256,8 +256,7 @@ export class PickleMachine {
   }
 
   private countMemo(at: number): void {
-    if (this.memoCount >= this.maxMemo)
-      throw new VmStop('limit_exceeded', `memo exceeds ${this.maxMemo} entries`, at);
+    if (this.memoCount >= this.maxMemo) throw new VmStop('limit_exceeded', `memo exceeds ${this.maxMemo} entries`, at);
     this.memoCount++;
   }
 
