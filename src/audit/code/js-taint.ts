@@ -4,17 +4,9 @@
  * same reason for being hand-written; see there.
  */
 import type { Node } from 'web-tree-sitter';
-import {
-  FORMAT_METHODS,
-  GENERATE_RECEIVER,
-  LLM_CALL_SUFFIX,
-  LLM_FUNCTIONS,
-  LLM_METHODS,
-  LLM_RECEIVER,
-  PROMPT_NAME,
-  SANITIZERS,
-} from './llm-patterns.js';
-import { BUILT, LLM, USER } from './types.js';
+import { FORMAT_METHODS, SANITIZERS } from './llm-patterns.js';
+import { type Collected, MODULE_SCOPE, TaintCore, type TaintSyntax } from './taint-core.js';
+import { USER } from './types.js';
 
 /** Expressions that carry request input in Express, Koa, Next.js, Fastify, Hono and CLIs. */
 export const JS_USER_EXPR =
@@ -29,27 +21,12 @@ const FUNCTION_TYPES = new Set([
   'generator_function',
 ]);
 
-export interface JsAssign {
-  readonly targets: readonly string[];
-  readonly value: Node;
-  readonly scope: number;
-}
-
-export interface JsCollected {
-  readonly calls: { node: Node; scope: number }[];
-  readonly assigns: JsAssign[];
-  /** Function scope id → name (when it has one) and returned expressions. */
-  readonly functions: Map<number, { name: string; returns: Node[] }>;
-  readonly scopeParent: Map<number, number>;
-  readonly strings: Node[];
+export interface JsCollected extends Collected {
   /** Local name → module (or module.member) it was imported or required from. */
   readonly bindings: Map<string, string>;
-  truncated: boolean;
 }
 
 const MAX_NODES = 2_000_000;
-const MAX_DEPTH = 60;
-const MODULE_SCOPE = 0;
 
 /** Names bound by a declarator or assignment target, destructuring included. */
 export function jsTargets(node: Node | null): string[] {
@@ -158,7 +135,9 @@ export function collectJs(root: Node): JsCollected {
       const returns: Node[] = [];
       const body = node.childForFieldName('body');
       if (t === 'arrow_function' && body && body.type !== 'statement_block') returns.push(body);
-      out.functions.set(inner, { name: functionName(node), returns });
+      // Summaries are looked up by name, so an anonymous function's returns have no reader.
+      const name = functionName(node);
+      if (name) out.functions.set(inner, { name, returns });
     } else if (t === 'call_expression' || t === 'new_expression') {
       out.calls.push({ node, scope });
     } else if (t === 'variable_declarator') {
@@ -205,71 +184,37 @@ export function jsString(node: Node): string | undefined {
   return undefined;
 }
 
-function receiverName(obj: Node): string {
-  const text = obj.text.slice(0, 120);
-  const m = /([A-Za-z_$][A-Za-z0-9_$]*)\s*\)?\s*$/.exec(text);
-  return m?.[1] ?? text;
-}
+const JS_SYNTAX: TaintSyntax = {
+  call: 'call_expression',
+  member: 'member_expression',
+  memberField: 'property',
+  binary: 'binary_expression',
+  template: 'template_string',
+  substitution: 'template_substitution',
+  names: new Set(['identifier', 'shorthand_property_identifier']),
+  members: new Set(['member_expression', 'subscript_expression']),
+  valued: new Set(['pair']),
+  inert: new Set([
+    'number',
+    'true',
+    'false',
+    'null',
+    'undefined',
+    'string',
+    'arrow_function',
+    'function_expression',
+    'property_identifier',
+  ]),
+  strings: new Set(['string', 'template_string']),
+  concatOps: new Set(['+']),
+  formatMethods: new Set([...FORMAT_METHODS, 'concat']),
+  userExpr: JS_USER_EXPR,
+  receiver: /([A-Za-z_$][A-Za-z0-9_$]*)\s*\)?\s*$/,
+};
 
-export class JsTaint {
-  private readonly vars = new Map<number, Map<string, number>>();
-  private readonly summaries = new Map<string, number>();
-  private readonly byName = new Map<string, JsAssign[]>();
-
-  constructor(readonly c: JsCollected) {
-    for (const a of c.assigns) {
-      for (const t of a.targets) {
-        const key = t.includes('.') ? t : `${a.scope}:${t}`;
-        const list = this.byName.get(key);
-        if (list) list.push(a);
-        else this.byName.set(key, [a]);
-      }
-    }
-  }
-
-  solve(maxPasses = 6): void {
-    for (let pass = 0; pass < maxPasses; pass++) {
-      let changed = false;
-      for (const a of this.c.assigns) {
-        const t = this.of(a.value, a.scope);
-        if (t === 0) continue;
-        for (const name of a.targets) {
-          const s = name.includes('.') ? MODULE_SCOPE : a.scope;
-          let m = this.vars.get(s);
-          if (!m) {
-            m = new Map();
-            this.vars.set(s, m);
-          }
-          const before = m.get(name) ?? 0;
-          if ((before | t) !== before) {
-            m.set(name, before | t);
-            changed = true;
-          }
-        }
-      }
-      for (const [id, fn] of this.c.functions) {
-        if (!fn.name) continue;
-        let t = 0;
-        for (const r of fn.returns) t |= this.of(r, id);
-        const before = this.summaries.get(fn.name) ?? 0;
-        if ((before | t) !== before) {
-          this.summaries.set(fn.name, before | t);
-          changed = true;
-        }
-      }
-      if (!changed) break;
-    }
-  }
-
-  lookup(name: string, scope: number): number {
-    let t = 0;
-    let s: number | undefined = scope;
-    for (let hops = 0; s !== undefined && hops < 50; hops++) {
-      t |= this.vars.get(s)?.get(name) ?? 0;
-      if (s === MODULE_SCOPE) break;
-      s = this.c.scopeParent.get(s);
-    }
-    return t;
+export class JsTaint extends TaintCore<JsCollected> {
+  constructor(c: JsCollected) {
+    super(c, JS_SYNTAX);
   }
 
   /** The callee as a module-qualified name when its root was imported or required. */
@@ -284,148 +229,14 @@ export class JsTaint {
     return undefined;
   }
 
-  isLlmCall(call: Node): boolean {
-    if (call.type !== 'call_expression') return false;
-    const fn = call.childForFieldName('function');
-    if (!fn) return false;
-    const q = this.qualified(fn);
-    if (q !== undefined && LLM_FUNCTIONS.has(q)) return true;
-    const text = fn.text.length <= 200 ? fn.text : '';
-    if (LLM_CALL_SUFFIX.test(text)) return true;
-    if (fn.type !== 'member_expression') return false;
-    const method = fn.childForFieldName('property')?.text ?? '';
-    const obj = fn.childForFieldName('object');
-    if (!obj) return false;
-    const recv = receiverName(obj);
-    if (method === 'generate' && GENERATE_RECEIVER.test(recv)) return true;
-    return LLM_METHODS.has(method) && LLM_RECEIVER.test(recv);
+  protected calleeName(_call: Node, fn: Node): string | undefined {
+    return this.qualified(fn);
   }
 
-  of(node: Node, scope: number, depth = 0): number {
-    if (depth > MAX_DEPTH) return 0;
-    const text = node.text.length <= 200 ? node.text : '';
-    switch (node.type) {
-      case 'identifier':
-      case 'shorthand_property_identifier':
-        return this.lookup(node.text, scope);
-      case 'member_expression':
-      case 'subscript_expression': {
-        if (JS_USER_EXPR.test(text)) return USER;
-        const obj = node.childForFieldName('object');
-        const own = text && text.length <= 120 ? (this.vars.get(MODULE_SCOPE)?.get(text) ?? 0) : 0;
-        return own | (obj ? this.of(obj, scope, depth + 1) : 0);
-      }
-      case 'call_expression':
-        return this.ofCall(node, scope, depth);
-      case 'template_string': {
-        let t = 0;
-        for (const c of node.namedChildren) if (c?.type === 'template_substitution') t |= this.of(c, scope, depth + 1);
-        return t & USER ? t | BUILT : t;
-      }
-      case 'binary_expression': {
-        const t = this.children(node, scope, depth);
-        const op = node.childForFieldName('operator')?.text;
-        return op === '+' && t & USER && this.stringish(node) ? t | BUILT : t;
-      }
-      case 'pair': {
-        const v = node.childForFieldName('value');
-        return v ? this.of(v, scope, depth + 1) : 0;
-      }
-      case 'number':
-      case 'true':
-      case 'false':
-      case 'null':
-      case 'undefined':
-      case 'string':
-      case 'arrow_function':
-      case 'function_expression':
-      case 'property_identifier':
-        return 0;
-      default:
-        return this.children(node, scope, depth);
-    }
-  }
-
-  private children(node: Node, scope: number, depth: number): number {
-    let t = 0;
-    for (const c of node.namedChildren) if (c && c.type !== 'comment') t |= this.of(c, scope, depth + 1);
-    return t;
-  }
-
-  private stringish(node: Node): boolean {
-    for (const side of [node.childForFieldName('left'), node.childForFieldName('right')]) {
-      if (!side) continue;
-      if (side.type === 'string' || side.type === 'template_string') return true;
-      if (side.type === 'identifier' && PROMPT_NAME.test(side.text)) return true;
-      if (side.type === 'binary_expression' && this.stringish(side)) return true;
-    }
-    return false;
-  }
-
-  private ofCall(node: Node, scope: number, depth: number): number {
-    if (this.isLlmCall(node)) return LLM;
-    const fn = node.childForFieldName('function');
+  protected callSource(call: Node, fn: Node | null): number | undefined {
+    if (JS_USER_EXPR.test(call.text.slice(0, 200))) return USER;
     const text = fn && fn.text.length <= 200 ? fn.text : '';
-    if (JS_USER_EXPR.test(node.text.slice(0, 200))) return USER;
     if (SANITIZERS.has(text) || SANITIZERS.has(this.qualified(fn) ?? '')) return 0;
-    let t = 0;
-    if (fn?.type === 'identifier') t |= this.summaries.get(fn.text) ?? 0;
-    let argT = 0;
-    for (const a of node.childForFieldName('arguments')?.namedChildren ?? [])
-      if (a) argT |= this.of(a, scope, depth + 1);
-    t |= argT;
-    if (fn?.type === 'member_expression') {
-      const obj = fn.childForFieldName('object');
-      if (obj) t |= this.of(obj, scope, depth + 1);
-      const method = fn.childForFieldName('property')?.text ?? '';
-      if ((FORMAT_METHODS.has(method) || method === 'concat') && argT & USER) t |= BUILT;
-    }
-    return t;
-  }
-
-  isBuild(node: Node): boolean {
-    if (node.type === 'template_string') return node.namedChildren.some((c) => c?.type === 'template_substitution');
-    if (node.type === 'binary_expression')
-      return node.childForFieldName('operator')?.text === '+' && this.stringish(node);
-    if (node.type === 'call_expression') {
-      const fn = node.childForFieldName('function');
-      const m = fn?.type === 'member_expression' ? (fn.childForFieldName('property')?.text ?? '') : '';
-      return FORMAT_METHODS.has(m) || m === 'concat';
-    }
-    return false;
-  }
-
-  buildSites(node: Node, scope: number, seen = new Set<string>(), depth = 0): Node[] {
-    if (depth > MAX_DEPTH) return [];
-    if (this.isBuild(node) && this.of(node, scope) & USER) return [node];
-    if (
-      node.type === 'identifier' ||
-      node.type === 'shorthand_property_identifier' ||
-      node.type === 'member_expression'
-    ) {
-      if ((this.of(node, scope) & BUILT) === 0) return [];
-      const out: Node[] = [];
-      for (const a of this.assignsFor(node.text, scope)) {
-        const key = `${a.scope}:${node.text}:${a.value.id}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push(...this.buildSites(a.value, a.scope, seen, depth + 1));
-      }
-      return out;
-    }
-    if (node.type === 'call_expression' && this.isLlmCall(node)) return [];
-    return node.namedChildren.flatMap((c) => (c ? this.buildSites(c, scope, seen, depth + 1) : []));
-  }
-
-  private assignsFor(name: string, scope: number): JsAssign[] {
-    if (name.includes('.')) return this.byName.get(name) ?? [];
-    const out: JsAssign[] = [];
-    let s: number | undefined = scope;
-    for (let hops = 0; s !== undefined && hops < 50; hops++) {
-      out.push(...(this.byName.get(`${s}:${name}`) ?? []));
-      if (s === MODULE_SCOPE) break;
-      s = this.c.scopeParent.get(s);
-    }
-    return out;
+    return undefined;
   }
 }

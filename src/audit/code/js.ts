@@ -8,9 +8,9 @@ import type { ParseError } from '../../core/result.js';
 import { CODE_RULES } from '../rules.js';
 import { type JsDialect, withJsTree } from './js-parser.js';
 import { collectJs, JsTaint, jsString } from './js-taint.js';
-import { literalSecrets, maskedLine } from './literal-secrets.js';
-import { PROMPT_NAME, SYSTEM_KEYWORDS } from './llm-patterns.js';
-import { BUILT, type CodeIssue, dedupe, LLM, lineText } from './types.js';
+import { SYSTEM_KEYWORDS } from './llm-patterns.js';
+import { CodeChecker, type ReportSyntax } from './taint-core.js';
+import { type CodeIssue, dedupe } from './types.js';
 
 export interface JsCodeResult {
   readonly issues: readonly CodeIssue[];
@@ -55,85 +55,30 @@ function argsOf(call: Node): Node[] {
   );
 }
 
-class JsChecker {
-  readonly issues: CodeIssue[] = [];
-  constructor(
-    private readonly lines: readonly string[],
-    private readonly t: JsTaint,
-  ) {}
-
-  add(rule: CodeIssue['rule'], node: Node, message: string, severity?: CodeIssue['severity']): void {
-    const line = node.startPosition.row + 1;
-    this.issues.push({ rule, line, message, evidence: lineText(this.lines, line), ...(severity ? { severity } : {}) });
-  }
-
+class JsChecker extends CodeChecker<JsTaint> {
   check(call: Node, scope: number): void {
     const args = argsOf(call);
-    const llm = (nodes: readonly Node[]) => nodes.some((a) => this.t.of(a, scope) & LLM);
     if (call.type === 'new_expression') {
       const ctor = call.childForFieldName('constructor');
-      const q = this.t.qualified(ctor) ?? ctor?.text;
-      if ((ctor?.text === 'Function' || q === 'vm.Script') && llm(args))
+      const q = this.taint.qualified(ctor) ?? ctor?.text;
+      if ((ctor?.text === 'Function' || q === 'vm.Script') && this.llm(args, scope))
         this.add(CODE_RULES.evalOutput, call, `new ${ctor?.text}() of LLM output`);
       return;
     }
     const fn = call.childForFieldName('function');
-    const q = this.t.qualified(fn);
+    const q = this.taint.qualified(fn);
     const text = fn && fn.text.length <= 200 ? fn.text : '';
-    if ((text === 'eval' || text === 'Function' || (q && EVAL_SINKS.has(q))) && llm(args.slice(0, 1))) {
+    if ((text === 'eval' || text === 'Function' || (q && EVAL_SINKS.has(q))) && this.llm(args.slice(0, 1), scope)) {
       this.add(CODE_RULES.evalOutput, call, `${q ?? text}() of LLM output`);
-    } else if (q && SHELL_SINKS.has(q) && llm(args)) {
+    } else if (q && SHELL_SINKS.has(q) && this.llm(args, scope)) {
       this.add(CODE_RULES.shellOutput, call, `${q}() runs a command built from LLM output`);
-    } else if (fn?.type === 'member_expression' && llm(args.slice(0, 1))) {
+    } else if (fn?.type === 'member_expression' && this.llm(args.slice(0, 1), scope)) {
       const method = fn.childForFieldName('property')?.text ?? '';
       const recv = fn.childForFieldName('object')?.text.slice(0, 120) ?? '';
       if (RAW_SQL_METHODS.has(method) || (SQL_METHODS.has(method) && DB_RECEIVER.test(recv)))
         this.add(CODE_RULES.sqlOutput, call, `${method}() runs SQL built from LLM output`);
     }
-    if (this.t.isLlmCall(call)) for (const a of args) this.promptSites(a, scope, false);
-  }
-
-  private promptSites(arg: Node, scope: number, system: boolean): void {
-    for (const site of this.t.buildSites(arg, scope)) this.reportPrompt(site, system || systemContext(site));
-  }
-
-  reportPrompt(site: Node, system: boolean): void {
-    this.add(
-      CODE_RULES.promptConcat,
-      site,
-      system
-        ? 'request input interpolated into the system prompt: it can override the instructions'
-        : 'request input interpolated into a prompt (not kept in a separate user message)',
-      system ? 'high' : undefined,
-    );
-  }
-
-  promptVariables(): void {
-    for (const a of this.t.c.assigns) {
-      if (!a.targets.some((n) => PROMPT_NAME.test(n.split('.').pop() ?? n))) continue;
-      if ((this.t.of(a.value, a.scope) & BUILT) === 0) continue;
-      const system = a.targets.some((n) => /system/i.test(n));
-      for (const site of this.t.buildSites(a.value, a.scope)) this.reportPrompt(site, system || systemContext(site));
-    }
-  }
-
-  secrets(strings: readonly Node[]): void {
-    for (const s of strings) {
-      const value = jsString(s);
-      if (value === undefined) continue;
-      const found = literalSecrets(value, contextName(s));
-      if (found.length === 0) continue;
-      const line = s.startPosition.row + 1;
-      this.issues.push({
-        rule: CODE_RULES.hardcodedKey,
-        line,
-        message: `${found.map((d) => d.label).join(', ')} in a string literal`,
-        evidence: maskedLine(
-          lineText(this.lines, line),
-          found.map((d) => d.value),
-        ),
-      });
-    }
+    if (this.taint.isLlmCall(call)) for (const a of args) this.promptSites(a, scope, false);
   }
 }
 
@@ -162,13 +107,23 @@ function contextName(s: Node): string {
   return '';
 }
 
+const JS_REPORT: ReportSyntax = {
+  stringValue: jsString,
+  contextName,
+  systemContext,
+  promptMessage: {
+    system: 'request input interpolated into the system prompt: it can override the instructions',
+    user: 'request input interpolated into a prompt (not kept in a separate user message)',
+  },
+};
+
 /** Parses `source` once and runs every TypeScript/JavaScript code check; never throws. */
 export async function checkJsCode(source: string, dialect: JsDialect): Promise<JsCodeResult> {
   const r = await withJsTree(source, dialect, (root) => {
     const collected = collectJs(root);
     const taint = new JsTaint(collected);
     taint.solve();
-    const checker = new JsChecker(source.split('\n'), taint);
+    const checker = new JsChecker(source.split('\n'), taint, JS_REPORT);
     for (const c of collected.calls) checker.check(c.node, c.scope);
     checker.promptVariables();
     checker.secrets(collected.strings);

@@ -6,23 +6,14 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { ParseError } from '../../core/result.js';
-import type { Severity } from '../../core/severity.js';
 import { classifyCall } from '../../scan/python/danger.js';
 import { type CallFact, extractPython } from '../../scan/python/extract.js';
 import { withPythonTree } from '../../scan/python/parser.js';
 import { CODE_RULES } from '../rules.js';
-import { literalSecrets, maskedLine } from './literal-secrets.js';
-import {
-  COMMIT_SHA,
-  HUB_DOWNLOADS,
-  HUB_REPO_ID,
-  PROMPT_NAME,
-  SQL_FUNCTIONS,
-  SQL_METHODS,
-  SYSTEM_KEYWORDS,
-} from './llm-patterns.js';
-import { collect, type PyCollected, PyTaint, pyString } from './python-taint.js';
-import { BUILT, type CodeContext, type CodeIssue, dedupe, LLM, lineText } from './types.js';
+import { COMMIT_SHA, HUB_DOWNLOADS, HUB_REPO_ID, SQL_FUNCTIONS, SQL_METHODS, SYSTEM_KEYWORDS } from './llm-patterns.js';
+import { collect, PyTaint, pyString } from './python-taint.js';
+import { CodeChecker, type ReportSyntax } from './taint-core.js';
+import { type CodeContext, type CodeIssue, dedupe } from './types.js';
 
 export interface PythonCodeResult {
   readonly issues: readonly CodeIssue[];
@@ -95,30 +86,20 @@ function callOf(node: Node, taint: PyTaint, facts: ReadonlyMap<string, CallFact>
 const isTrue = (n: Node | undefined) => n?.type === 'true';
 const isFalse = (n: Node | undefined) => n?.type === 'false';
 
-class PythonChecker {
-  readonly issues: CodeIssue[] = [];
+class PythonChecker extends CodeChecker<PyTaint> {
   constructor(
-    private readonly lines: readonly string[],
-    private readonly taint: PyTaint,
+    lines: readonly string[],
+    taint: PyTaint,
     private readonly ctx: CodeContext,
-  ) {}
-
-  add(rule: CodeIssue['rule'], node: Node, message: string, severity?: Severity): void {
-    const line = node.startPosition.row + 1;
-    this.issues.push({
-      rule,
-      line,
-      message,
-      evidence: lineText(this.lines, line),
-      ...(severity ? { severity } : {}),
-    });
+  ) {
+    super(lines, taint, PY_REPORT);
   }
 
   check(c: Call, scope: number): void {
     this.loaders(c);
     this.remote(c);
     this.outputSinks(c, scope);
-    if (this.taint.isLlmCall(c.node)) this.promptSites(c, scope);
+    if (this.taint.isLlmCall(c.node)) this.llmArguments(c, scope);
   }
 
   private loaders(c: Call): void {
@@ -198,75 +179,28 @@ class PythonChecker {
   }
 
   private outputSinks(c: Call, scope: number): void {
-    const llmArg = (nodes: readonly Node[]) => nodes.some((a) => this.taint.of(a, scope) & LLM);
     const all = [...c.args, ...c.kw.values()];
     const danger = c.fact ? classifyCall(c.fact) : undefined;
-    if (danger?.category === 'shell' && llmArg(all)) {
+    if (danger?.category === 'shell' && this.llm(all, scope)) {
       this.add(CODE_RULES.shellOutput, c.node, `${danger.name}() runs a command built from LLM output`);
     } else if (
       danger?.category === 'code' &&
       (danger.name === 'eval' || danger.name === 'exec' || danger.name === 'compile') &&
-      llmArg(c.args.slice(0, 1))
+      this.llm(c.args.slice(0, 1), scope)
     ) {
       this.add(CODE_RULES.evalOutput, c.node, `${danger.name}() of LLM output`);
     } else if (
       (SQL_METHODS.has(c.method) || (c.resolved !== undefined && SQL_FUNCTIONS.has(c.resolved))) &&
-      llmArg(c.args.slice(0, 1))
+      this.llm(c.args.slice(0, 1), scope)
     ) {
       this.add(CODE_RULES.sqlOutput, c.node, `${c.method}() runs SQL built from LLM output`);
     }
   }
 
   /** Arguments of an LLM call that carry prompts assembled from user input. */
-  private promptSites(c: Call, scope: number): void {
-    const inputs: [Node, boolean][] = [
-      ...c.args.map((a): [Node, boolean] => [a, false]),
-      ...[...c.kw].map(([k, v]): [Node, boolean] => [v, SYSTEM_KEYWORDS.has(k)]),
-    ];
-    for (const [arg, system] of inputs) {
-      for (const site of this.taint.buildSites(arg, scope)) this.reportPrompt(site, system);
-    }
-  }
-
-  reportPrompt(site: Node, system: boolean): void {
-    const sys = system || inSystemMessage(site);
-    this.add(
-      CODE_RULES.promptConcat,
-      site,
-      sys
-        ? 'user input concatenated into the system prompt: it can override the instructions'
-        : 'user input concatenated into a prompt (not kept in a separate user message)',
-      sys ? 'high' : undefined,
-    );
-  }
-
-  /** `prompt = f"...{request.json['q']}"` even when the LLM call is out of sight (a wrapper). */
-  promptVariables(c: PyCollected): void {
-    for (const a of c.assigns) {
-      if (!a.targets.some((t) => PROMPT_NAME.test(t.split('.').pop() ?? t))) continue;
-      if ((this.taint.of(a.value, a.scope) & BUILT) === 0) continue;
-      const system = a.targets.some((t) => /system/i.test(t));
-      for (const site of this.taint.buildSites(a.value, a.scope)) this.reportPrompt(site, system);
-    }
-  }
-
-  secrets(strings: readonly Node[]): void {
-    for (const s of strings) {
-      const value = pyString(s);
-      if (value === undefined) continue;
-      const found = literalSecrets(value, contextName(s));
-      if (found.length === 0) continue;
-      const line = s.startPosition.row + 1;
-      this.issues.push({
-        rule: CODE_RULES.hardcodedKey,
-        line,
-        message: `${found.map((d) => d.label).join(', ')} in a string literal`,
-        evidence: maskedLine(
-          lineText(this.lines, line),
-          found.map((d) => d.value),
-        ),
-      });
-    }
+  private llmArguments(c: Call, scope: number): void {
+    for (const a of c.args) this.promptSites(a, scope, false);
+    for (const [k, v] of c.kw) this.promptSites(v, scope, SYSTEM_KEYWORDS.has(k));
   }
 }
 
@@ -295,6 +229,16 @@ function contextName(s: Node): string {
   return '';
 }
 
+const PY_REPORT: ReportSyntax = {
+  stringValue: pyString,
+  contextName,
+  systemContext: inSystemMessage,
+  promptMessage: {
+    system: 'user input concatenated into the system prompt: it can override the instructions',
+    user: 'user input concatenated into a prompt (not kept in a separate user message)',
+  },
+};
+
 /** Parses `source` once and runs every Python code check; never throws. */
 export async function checkPythonCode(source: string, ctx: CodeContext = {}): Promise<PythonCodeResult> {
   const r = await withPythonTree(source, (root) => {
@@ -305,7 +249,7 @@ export async function checkPythonCode(source: string, ctx: CodeContext = {}): Pr
     taint.solve();
     const checker = new PythonChecker(source.split('\n'), taint, ctx);
     for (const call of collected.calls) checker.check(callOf(call.node, taint, byPos), call.scope);
-    checker.promptVariables(collected);
+    checker.promptVariables();
     checker.secrets(collected.strings);
     const imports = [...new Set(facts.imports.map((i) => i.target.split('.')[0] ?? i.target))].filter(Boolean);
     return {
